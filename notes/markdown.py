@@ -1,0 +1,138 @@
+"""Markdown to safe HTML.
+
+A pure function: text in, sanitised HTML out. It imports no models and never
+sees a request, so the admin preview, the importer and ``Note.save()`` share it
+and it is tested without a database.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markdown.extensions.toc import slugify_unicode
+
+EXTENSIONS = [
+    "markdown.extensions.fenced_code",
+    "markdown.extensions.tables",
+    "markdown.extensions.sane_lists",
+    "markdown.extensions.codehilite",
+    "markdown.extensions.toc",
+]
+
+EXTENSION_CONFIGS = {
+    "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
+    "markdown.extensions.toc": {
+        # The default slugify drops every non-ASCII character, leaving Chinese headings
+        # with empty or clashing anchors.
+        "slugify": slugify_unicode,
+        "permalink": True,
+        "permalink_class": "headerlink",
+    },
+}
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details",
+    "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
+    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+
+ALLOWED_ATTRIBUTES = {
+    "*": {"title", "lang", "dir"},
+    "a": {"href", "class"},
+    "img": {"src", "alt", "width", "height"},
+    "code": {"class"},
+    "pre": {"class"},
+    "span": {"class"},
+    "div": {"class"},
+    "td": {"style", "colspan", "rowspan"},
+    "th": {"style", "colspan", "rowspan"},
+    "ol": {"start"},
+    **{f"h{level}": {"id"} for level in range(1, 7)},
+}
+
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+# `##Title` and `###1.Python中的进程` are headings in real notes even though
+# CommonMark wants a space after the hashes.
+_HEADING_WITHOUT_SPACE = re.compile(r"^(#{1,6})(?=[^#\s])", re.MULTILINE)
+# `<img src="a.jpg"/ width="700">`, a stray slash mid-tag that browsers shrug off,
+# makes Python-Markdown escape the whole tag as text.
+_STRAY_SLASH_IN_TAG = re.compile(r"""(<[a-zA-Z][^<>]*?["'])/\s+(?=[a-zA-Z])""")
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    html: str
+    headings: tuple[tuple[int, str, str], ...]  # (level, anchor id, text)
+
+
+def normalize_source(text: str) -> str:
+    """Mend what real notes get wrong and browsers forgive, leaving fenced code alone.
+
+    ``##Heading`` gains its missing space; a stray ``/`` inside an HTML tag goes.
+    """
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.splitlines(keepends=True):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0] * len(match.group(1))
+        elif fence is not None and match and match.group(1).startswith(fence):
+            fence = None
+        elif fence is None:
+            line = _HEADING_WITHOUT_SPACE.sub(r"\1 ", line)
+            line = _STRAY_SLASH_IN_TAG.sub(r"\1 ", line)
+        out.append(line)
+    return "".join(out)
+
+
+def sanitize_html(dirty: str) -> str:
+    return nh3.clean(
+        dirty,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        filter_style_properties={"text-align"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _flatten_toc(tokens: list[dict], out: list[tuple[int, str, str]]) -> None:
+    for token in tokens:
+        out.append((token["level"], token["id"], html.unescape(token["name"])))
+        _flatten_toc(token.get("children", []), out)
+
+
+def render_markdown(text: str) -> RenderedMarkdown:
+    """Render a note's Markdown body to sanitised HTML and list its headings."""
+    md = markdown.Markdown(
+        extensions=EXTENSIONS,
+        extension_configs=EXTENSION_CONFIGS,
+        output_format="html",
+        tab_length=4,
+    )
+    body = md.convert(normalize_source(text.replace("\r\n", "\n")))
+    headings: list[tuple[int, str, str]] = []
+    _flatten_toc(md.toc_tokens, headings)
+    return RenderedMarkdown(html=sanitize_html(body), headings=tuple(headings))
+
+
+def plain_text(rendered_html: str) -> str:
+    """The readable text of rendered HTML, whitespace collapsed."""
+    text = nh3.clean(rendered_html, tags=set(), clean_content_tags={"script", "style"})
+    return " ".join(html.unescape(text).split())
+
+
+def make_excerpt(rendered_html: str, length: int = 180) -> str:
+    text = plain_text(rendered_html).replace("¶", "").strip()
+    if len(text) <= length:
+        return text
+    return text[: length - 1].rstrip() + "…"

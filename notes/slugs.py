@@ -1,0 +1,31 @@
+"""Unique, Unicode-keeping slugs."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.text import slugify
+
+
+def slugify_unicode(value: str, *, fallback: str, max_length: int) -> str:
+    """Slugify keeping Chinese characters; never return an empty slug."""
+    slug = slugify(value, allow_unicode=True)[:max_length].strip("-_")
+    return slug or fallback
+
+
+def unique_slug(
+    queryset: QuerySet, value: str, *, fallback: str, max_length: int, exclude_pk=None
+) -> str:
+    """The slug of ``value``, suffixed ``-2``, ``-3``... until no other row has it."""
+    base = slugify_unicode(value, fallback=fallback, max_length=max_length)
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    taken = set(queryset.filter(slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    counter = 2
+    while True:
+        suffix = f"-{counter}"
+        candidate = base[: max_length - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+        counter += 1

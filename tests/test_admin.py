@@ -1,0 +1,97 @@
+import pytest
+from django.urls import reverse
+
+from notes.models import Note
+from tests.factories import make_note
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_user_is_redirected_to_the_admin_login(client):
+    response = client.get(reverse("admin:notes_note_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_non_staff_user_cannot_reach_the_admin(reader_client):
+    response = reader_client.get(reverse("admin:notes_note_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_staff_can_list_filter_and_search_notes(staff_client):
+    make_note("Closures", tags=["闭包"])
+    make_note("Threads")
+    url = reverse("admin:notes_note_changelist")
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.get(url, {"q": "Closures"})
+    assert list(response.context["cl"].result_list) == [Note.objects.get(title="Closures")]
+    response = staff_client.get(
+        url, {"tags__id__exact": Note.objects.get(title="Closures").tags.get().pk}
+    )
+    assert [note.title for note in response.context["cl"].result_list] == ["Closures"]
+
+
+def test_staff_can_create_a_note_with_chinese_tags(staff_client):
+    response = staff_client.post(
+        reverse("admin:notes_note_add"),
+        {
+            "title": "协程笔记",
+            "slug": "",
+            "status": "published",
+            "tags": "协程, asyncio",
+            "body": "## async\n\n`await`",
+            "excerpt": "",
+            "created_0": "2024-05-01",
+            "created_1": "10:00:00",
+            "front_matter": "{}",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    note = Note.objects.get()
+    assert note.slug == "协程笔记"
+    assert sorted(note.tags.names()) == ["asyncio", "协程"]
+    assert "<code>await</code>" in note.body_html
+
+
+def test_empty_title_in_the_admin_is_refused_with_a_message(staff_client):
+    response = staff_client.post(
+        reverse("admin:notes_note_add"),
+        {"title": "  ", "status": "draft", "body": "kept", "created_0": "2024-05-01",
+         "created_1": "10:00:00", "front_matter": "{}"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert Note.objects.count() == 0
+
+
+def test_change_page_shows_the_rendered_preview(staff_client):
+    note = make_note(body="**bold body**")
+    response = staff_client.get(reverse("admin:notes_note_change", args=[note.pk]))
+    assert response.status_code == 200
+    assert "<strong>bold body</strong>" in response.content.decode()
+
+
+def test_live_preview_renders_sanitised_markdown_for_staff(staff_client):
+    response = staff_client.post(
+        reverse("admin:notes_note_preview"), {"body": "##标题\n<script>x()</script>"}
+    )
+    assert response.status_code == 200
+    html = response.json()["html"]
+    assert '<h2 id="标题">' in html
+    assert "<script" not in html
+
+
+def test_live_preview_is_closed_to_anonymous_users(client):
+    response = client.post(reverse("admin:notes_note_preview"), {"body": "x"})
+    assert response.status_code == 302
+
+
+def test_publish_action_publishes_selected_drafts(staff_client):
+    note = make_note(status=Note.Status.DRAFT)
+    staff_client.post(
+        reverse("admin:notes_note_changelist"),
+        {"action": "publish", "_selected_action": [note.pk]},
+    )
+    note.refresh_from_db()
+    assert note.status == Note.Status.PUBLISHED

@@ -1,0 +1,94 @@
+"""What a person sees, in Debian's Chromium driven by Playwright."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.factories import make_category, make_note
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "test-artifacts"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run the README's test command.")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM (used by the
+    # factories) refuses to run beside one unless told that the thread is not async code.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_reader_goes_from_home_to_a_note_and_on_to_a_tag_page(live_server, page):
+    category = make_category("并发编程")
+    make_note(
+        "全局解释器锁 GIL",
+        body="##GIL 是什么\n\n同一时刻只有一个**线程**执行字节码。\n\n"
+        "## 代码\n\n```python\nimport threading\n```\n",
+        category=category,
+        tags=["GIL", "并发"],
+    )
+    make_note("Closures", body="A closure keeps its free variables.", tags=["闭包"])
+
+    page.goto(live_server.url + "/")
+    assert page.title().startswith("Home")
+    recent = page.locator(".recent")
+    assert recent.get_by_role("link", name="全局解释器锁 GIL").is_visible()
+    assert page.locator(".tag-cloud").get_by_role("link", name="并发").is_visible()
+
+    recent.get_by_role("link", name="全局解释器锁 GIL").click()
+    page.wait_for_load_state()
+    assert page.locator("h1.note-title").inner_text().startswith("全局解释器锁 GIL")
+    heading = page.locator(".note-body h2").first
+    assert heading.inner_text().startswith("GIL 是什么")
+    assert page.locator(".note-body strong").inner_text() == "线程"
+    assert page.locator(".toc").get_by_role("link", name="代码").is_visible()
+    assert page.locator(".note-body .highlight .kn").inner_text() == "import"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "note.png"), full_page=True)
+
+    page.locator(".note-header .tag-list").get_by_role("link", name="#并发").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "#并发"
+    assert page.get_by_role("link", name="全局解释器锁 GIL").is_visible()
+    assert page.get_by_text("Closures").count() == 0
+
+
+def test_language_switch_turns_the_interface_chinese(live_server, page):
+    make_note("A note")
+    page.goto(live_server.url + "/")
+    assert page.locator("#recent-heading").inner_text() == "Recent notes"
+    page.get_by_role("button", name="中文").click()
+    page.wait_for_load_state()
+    assert page.locator("#recent-heading").inner_text() == "最近的笔记"
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+
+
+def test_unknown_note_shows_the_styled_not_found_page(live_server, page):
+    response = page.goto(live_server.url + "/notes/不存在/")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Page not found"
+    assert page.get_by_role("link", name="Back to the home page").is_visible()

@@ -1,0 +1,97 @@
+"""Rendering is a pure function: no database here."""
+
+from notes.markdown import make_excerpt, normalize_source, plain_text, render_markdown
+
+
+def test_heading_without_space_after_hashes_renders_as_heading():
+    html = render_markdown("##Pycon @Shanghai\n\ntext").html
+    assert '<h2 id="pycon-shanghai">Pycon @Shanghai' in html
+
+
+def test_chinese_heading_without_space_gets_a_unicode_anchor():
+    rendered = render_markdown("###1.Python中的进程,线程\n\n正文")
+    assert '<h3 id="1python中的进程线程">' in rendered.html
+    assert rendered.headings == ((3, "1python中的进程线程", "1.Python中的进程,线程"),)
+
+
+def test_hashes_inside_fenced_code_stay_code():
+    source = "```python\n#comment\n##not a heading\n```\n"
+    assert normalize_source(source) == source
+    html = render_markdown(source).html
+    assert "<h2" not in html
+    assert "not a heading" in html
+
+
+def test_fenced_python_code_is_highlighted_with_pygments_classes():
+    html = render_markdown("```python\ndef f():\n    return 1\n```\n").html
+    assert '<div class="highlight">' in html
+    assert '<span class="k">def</span>' in html
+
+
+def test_tables_render_with_alignment():
+    html = render_markdown("|a|b|\n|:-|-:|\n|1|2|\n").html
+    assert "<table>" in html
+    assert 'style="text-align:right"' in html
+
+
+def test_headings_list_has_every_level_for_the_table_of_contents():
+    rendered = render_markdown("# One\n\n## Two\n\n### 三\n")
+    assert [level for level, _, _ in rendered.headings] == [1, 2, 3]
+    assert rendered.headings[2][1:] == ("三", "三")
+
+
+def test_duplicate_headings_get_distinct_anchors():
+    rendered = render_markdown("## 总结\n\n## 总结\n")
+    anchors = [anchor for _, anchor, _ in rendered.headings]
+    assert len(set(anchors)) == 2
+
+
+def test_script_tags_are_removed():
+    html = render_markdown("hello <script>alert('x')</script> world").html
+    assert "<script" not in html
+    assert "alert" not in html
+
+
+def test_event_handlers_are_removed_but_images_survive():
+    html = render_markdown(
+        '<img src="https://example.com/a.png" onerror="alert(1)" width="70">'
+    ).html
+    assert 'src="https://example.com/a.png"' in html
+    assert 'width="70"' in html
+    assert "onerror" not in html
+
+
+def test_javascript_urls_are_removed_from_links_and_markdown_links():
+    html = render_markdown('<a href="javascript:alert(1)">x</a> [y](javascript:alert(2))').html
+    assert "javascript:" not in html
+
+
+def test_image_with_stray_slash_from_real_notes_still_renders():
+    html = render_markdown(
+        'text\n<img src="http://example.com/p.jpg"/ heigth="280" width="700">'
+    ).html
+    assert '<img src="http://example.com/p.jpg" width="700">' in html
+    assert "&lt;img" not in html
+
+
+def test_markdown_images_render():
+    html = render_markdown("![diagram](https://example.com/d.png)").html
+    assert '<img alt="diagram" src="https://example.com/d.png">' in html
+
+
+def test_style_attribute_cannot_smuggle_css_into_paragraphs():
+    html = render_markdown('<p style="position:fixed">x</p>').html
+    assert "style" not in html
+
+
+def test_crlf_line_endings_render_like_lf():
+    assert render_markdown("# T\r\n\r\nbody\r\n").html == render_markdown("# T\n\nbody\n").html
+
+
+def test_plain_text_and_excerpt_strip_markup():
+    html = render_markdown("# Title\n\nSome *text* & more " + "字" * 300).html
+    assert plain_text(html).startswith("Title¶ Some text & more")
+    excerpt = make_excerpt(html, length=40)
+    assert len(excerpt) == 40
+    assert excerpt.endswith("…")
+    assert "¶" not in excerpt

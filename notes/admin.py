@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Count, Q
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -8,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from taggit.models import Tag as TaggitDefaultTag
 
-from .markdown import render_markdown
-from .models import Category, Note, Tag
+from .models import Category, Note, NoteLink, Tag, Topic, TopicAlias
 
 # The project files tags under notes.Tag (Unicode slugs); taggit's own table stays unused.
 admin.site.unregister(TaggitDefaultTag)
@@ -90,5 +90,77 @@ class NoteAdmin(admin.ModelAdmin):
 @require_POST
 @staff_member_required
 def preview_markdown(request: HttpRequest) -> JsonResponse:
-    """Render unsaved Markdown for the admin's live preview."""
-    return JsonResponse({"html": render_markdown(request.POST.get("body", "")).html})
+    """Render unsaved Markdown, topic links included, for the admin's live preview."""
+    note = Note(body=request.POST.get("body", ""))
+    note.refresh_rendering()
+    return JsonResponse({"html": note.body_html})
+
+
+class TopicAliasInline(admin.TabularInline):
+    model = TopicAlias
+    extra = 2
+    fields = ["name"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "alias_list", "autolink", "mention_count"]
+    list_filter = ["autolink", ("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "aliases__name", "summary"]
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["related"]
+    inlines = [TopicAliasInline]
+    fields = ["name", "slug", "parent", "position", "autolink", "summary", "related"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("parent")
+            .prefetch_related("aliases")
+            .annotate(num_mentions=Count("mentions", distinct=True))
+        )
+
+    @admin.display(description=_("Aliases"))
+    def alias_list(self, topic: Topic) -> str:
+        return ", ".join(alias.name for alias in topic.aliases.all())
+
+    @admin.display(description=_("Notes mentioning it"), ordering="num_mentions")
+    def mention_count(self, topic: Topic) -> int:
+        return topic.num_mentions
+
+
+class MissingTargetFilter(admin.SimpleListFilter):
+    title = _("target")
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Missing")), ("no", _("Found"))]
+
+    def queryset(self, request, queryset):
+        missing = Q(target_note__isnull=True, target_topic__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(missing)
+        if self.value() == "no":
+            return queryset.exclude(missing)
+        return queryset
+
+
+@admin.register(NoteLink)
+class NoteLinkAdmin(admin.ModelAdmin):
+    """The [[links]] written in notes; filter on “Missing” for targets still to write."""
+
+    list_display = ["target_text", "source", "target_note", "target_topic", "missing"]
+    list_filter = [MissingTargetFilter]
+    list_select_related = ["source", "target_note", "target_topic"]
+    search_fields = ["target_text", "source__title"]
+
+    def has_add_permission(self, request):
+        return False  # links come from the notes' text, edited on the note
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("missing"), boolean=True)
+    def missing(self, link: NoteLink) -> bool:
+        return link.is_missing

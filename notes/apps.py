@@ -6,3 +6,6 @@ class NotesConfig(AppConfig):
     name = "notes"
     verbose_name = _("Notes")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

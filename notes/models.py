@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from .linking import LinkResult, LinkTarget, TopicMatcher, explicit_link_titles, link_html
 from .markdown import make_excerpt, render_markdown
 from .slugs import slugify_unicode, unique_slug
 
@@ -118,6 +120,15 @@ class NoteQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def link_targets_by_title(self, titles: set[str]) -> dict[str, LinkTarget]:
+        """Notes whose titles (compared case-insensitively) are among ``titles``."""
+        wanted = {title.casefold() for title in titles}
+        found = self.annotate(lower_title=Lower("title")).filter(lower_title__in=wanted)
+        return {
+            note.title.casefold(): LinkTarget("note", note.pk, note.title, note.get_absolute_url())
+            for note in found.only("pk", "title", "slug")
+        }
+
     def for_listing(self) -> NoteQuerySet:
         """What list pages show, without the (large) bodies and with one query for tags."""
         return (
@@ -128,6 +139,8 @@ class NoteQuerySet(models.QuerySet):
 
 
 class Note(models.Model):
+    _loaded_title: str | None = None
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -186,6 +199,7 @@ class Note(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @transaction.atomic
     def save(self, *args, **kwargs) -> None:
         self.title = self.title.strip()
         if not self.title:
@@ -196,16 +210,30 @@ class Note(models.Model):
                 Note.objects.all(), self.title, fallback="note", max_length=200,
                 exclude_pk=self.pk,
             )  # fmt: skip
-        self.refresh_rendering()
+        links = self.refresh_rendering()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
                 *update_fields, "slug", "body_html", "headings", "auto_excerpt", "updated"
             }  # fmt: skip
+        title_changed = self._loaded_title is not None and self._loaded_title != self.title
         super().save(*args, **kwargs)
+        self.store_links(links)
+        if title_changed or self._loaded_title is None:
+            from .relinking import schedule_relink
+
+            # Notes that link here by the old title, or waited for this one, follow along.
+            schedule_relink(note_ids=self.linking_note_ids(self._loaded_title))
+        self._loaded_title = self.title
 
     def get_absolute_url(self) -> str:
         return reverse("notes:note-detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        note = super().from_db(db, field_names, values)
+        note._loaded_title = note.__dict__.get("title")
+        return note
 
     @property
     def is_published(self) -> bool:
@@ -219,11 +247,51 @@ class Note(models.Model):
         if not (self.title or "").strip():
             raise ValidationError({"title": _("A note needs a title.")})
 
-    def refresh_rendering(self) -> None:
+    def refresh_rendering(self, matcher: TopicMatcher | None = None) -> LinkResult:
+        """Render the body, link its topics and ``[[links]]``; the caller stores the links."""
         rendered = render_markdown(self.body)
-        self.body_html = rendered.html
+        wanted = explicit_link_titles(self.body)
+        links = link_html(
+            rendered.html,
+            matcher if matcher is not None else Topic.objects.matcher(),
+            notes_by_title=Note.objects.link_targets_by_title(wanted) if wanted else None,
+        )
+        self.body_html = links.html
         self.headings = [list(heading) for heading in rendered.headings]
         self.auto_excerpt = make_excerpt(rendered.html)
+        return links
+
+    def store_links(self, links: LinkResult) -> None:
+        """Replace this note's mention and link rows with what its last rendering found."""
+        self.mentions.all().delete()
+        self.outgoing_links.all().delete()
+        Mention.objects.bulk_create(
+            Mention(note=self, topic_id=key, count=count, snippet=links.snippets.get(key, ""))
+            for key, count in links.mentions.items()
+        )
+        NoteLink.objects.bulk_create(
+            [
+                NoteLink(
+                    source=self,
+                    target_note_id=target.key if target.kind == "note" else None,
+                    target_topic_id=target.key if target.kind == "topic" else None,
+                    target_text=target.title[:200],
+                )
+                for target in links.explicit
+            ]
+            + [NoteLink(source=self, target_text=text[:200]) for text in links.missing]
+        )
+
+    def linking_note_ids(self, old_title: str | None) -> set[int]:
+        """Notes whose ``[[links]]`` point, or may now point, at this note."""
+        titles = {self.title.casefold()} | ({old_title.casefold()} if old_title else set())
+        return set(
+            NoteLink.objects.annotate(lower_text=Lower("target_text"))
+            .filter(
+                Q(target_note=self) | Q(target_note=None, target_topic=None, lower_text__in=titles)
+            )
+            .values_list("source_id", flat=True)
+        )
 
     def neighbours(self, queryset: NoteQuerySet) -> tuple[Note | None, Note | None]:
         """The notes just before (older) and after (newer) this one in ``queryset``."""
@@ -239,3 +307,186 @@ class Note(models.Model):
             .first()
         )
         return older, newer
+
+
+_MATCHER_CACHE: dict[str, tuple[tuple, TopicMatcher]] = {}
+
+
+class TopicQuerySet(models.QuerySet):
+    def version(self) -> tuple:
+        """Changes whenever a topic or alias is added, edited or removed."""
+        topics = Topic.objects.aggregate(count=Count("pk"), latest=Max("updated"))
+        aliases = TopicAlias.objects.aggregate(count=Count("pk"), latest=Max("updated"))
+        return (topics["count"], topics["latest"], aliases["count"], aliases["latest"])
+
+    def matcher(self) -> TopicMatcher:
+        """One matcher for every name and alias, rebuilt only when topics change."""
+        version = self.version()
+        cached = _MATCHER_CACHE.get(self.db)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        targets, autolinked = {}, set()
+        for topic in Topic.objects.only("pk", "name", "slug", "autolink"):
+            targets[topic.pk] = LinkTarget("topic", topic.pk, topic.name, topic.get_absolute_url())
+            if topic.autolink:
+                autolinked.add(topic.pk)
+        terms = [(target.title, target) for target in targets.values()]
+        terms += [
+            (name, targets[topic_id])
+            for name, topic_id in TopicAlias.objects.values_list("name", "topic_id")
+        ]
+        matcher = TopicMatcher(
+            [term for term in terms if term[1].key in autolinked],
+            lookup_only=[term for term in terms if term[1].key not in autolinked],
+        )
+        _MATCHER_CACHE[self.db] = (version, matcher)
+        return matcher
+
+
+class Topic(models.Model):
+    """A node of the mind map: GIL, closures, garbage collection..."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, allow_unicode=True, blank=True,
+        help_text=_("Left blank, it is made from the name."),
+    )  # fmt: skip
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    summary_html = models.TextField(editable=False, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    related = models.ManyToManyField("self", verbose_name=_("related topics"), blank=True)
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Order among its siblings on the map.")
+    )
+    autolink = models.BooleanField(
+        _("link mentions automatically"),
+        default=True,
+        help_text=_(
+            "Off for broad topics such as “Python” that almost every note mentions; "
+            "[[explicit links]] still reach them."
+        ),
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(
+                Topic.objects.all(), self.name, fallback="topic", max_length=100,
+                exclude_pk=self.pk,
+            )  # fmt: skip
+        summary = render_markdown(self.summary).html
+        self.summary_html = link_html(summary, Topic.objects.matcher(), exclude_topic=self.pk).html
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("notes:topic-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        node, seen = self.parent, set()
+        while node is not None and node.pk not in seen:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError({"parent": _("A topic cannot sit below itself.")})
+            seen.add(node.pk)
+            node = node.parent
+        clash = TopicAlias.objects.filter(name__iexact=self.name.strip())
+        if self.pk is not None:
+            clash = clash.exclude(topic=self)
+        if clash.exists():
+            message = _("“%(name)s” is already an alias of another topic.")
+            raise ValidationError({"name": message % {"name": self.name}})
+
+
+class TopicAlias(models.Model):
+    """Another name a topic goes by in notes: “全局解释器锁” for the GIL."""
+
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(_("alias"), max_length=100)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="unique_alias_name_ci",
+                violation_error_message=_("This alias already belongs to a topic."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.name = " ".join((self.name or "").split())
+        if not self.name:
+            raise ValidationError({"name": _("An alias cannot be blank.")})
+        clash = Topic.objects.filter(name__iexact=self.name)
+        if self.topic_id:
+            clash = clash.exclude(pk=self.topic_id)
+        if clash.exists():
+            raise ValidationError({"name": _("This is the name of another topic.")})
+
+
+class Mention(models.Model):
+    """How often a note mentions a topic, and the sentence of its first mention."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="mentions")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="mentions")
+    count = models.PositiveIntegerField(default=1)
+    snippet = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        constraints = [models.UniqueConstraint(fields=["note", "topic"], name="unique_mention")]
+        indexes = [models.Index(fields=["topic", "-count"], name="mention_topic_count")]
+
+    def __str__(self) -> str:
+        return f"{self.note} → {self.topic} ×{self.count}"
+
+
+class NoteLink(models.Model):
+    """An explicit ``[[target]]`` link written in a note; no target means it is missing."""
+
+    source = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="outgoing_links")
+    # A deleted target leaves the link missing, as the note's text still asks for it.
+    target_note = models.ForeignKey(
+        Note, null=True, blank=True, on_delete=models.SET_NULL, related_name="incoming_links"
+    )
+    target_topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="explicit_links"
+    )
+    target_text = models.CharField(_("target"), max_length=200)
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        ordering = ["target_text"]
+
+    def __str__(self) -> str:
+        return f"{self.source} → [[{self.target_text}]]"
+
+    @property
+    def is_missing(self) -> bool:
+        return self.target_note_id is None and self.target_topic_id is None

@@ -12,4 +12,9 @@ urlpatterns = [
     path("categories/<str:slug>/", views.CategoryDetailView.as_view(), name="category-detail"),
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("topics/<str:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("map/", views.MapView.as_view(), name="map"),
+    path("map.opml", views.map_opml, name="map-opml"),
+    path("map.mm", views.map_freemind, name="map-freemind"),
+    path("map.json", views.map_json, name="map-json"),
 ]

@@ -1,9 +1,14 @@
 from django.conf import settings
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Category, Note, Tag
+from .map_exports import to_freemind, to_json, to_opml
+from .mindmap import layout_tree
+from .models import Category, Mention, Note, Tag, Topic
+from .topic_map import MapNode, build_map, note_counts, topic_path
 
 
 class VisibleNotesMixin:
@@ -81,6 +86,17 @@ class NoteDetailView(VisibleNotesMixin, DetailView):
         context["category_path"] = (
             [*note.category.ancestors(), note.category] if note.category else []
         )
+        context["topics"] = [
+            mention.topic
+            for mention in note.mentions.select_related("topic").order_by("-count", "topic__name")
+        ]
+        context["linked_from"] = (
+            self.visible_notes()
+            .filter(outgoing_links__target_note=note)
+            .exclude(pk=note.pk)
+            .distinct()
+            .only("title", "slug")
+        )
         return context
 
 
@@ -137,3 +153,113 @@ class TagDetailView(VisibleNotesMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["tag"] = self.tag
         return context
+
+
+class TopicDetailView(VisibleNotesMixin, ListView):
+    """A topic: where it sits on the map and the notes that mention it, most first."""
+
+    paginate_by = settings.NOTES_PER_PAGE
+    template_name = "notes/topic_detail.html"
+    related_limit = 12
+    local_map_related = 5
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(
+            Topic.objects.select_related("parent"), slug=self.kwargs["slug"]
+        )
+        return (
+            Mention.objects.filter(topic=self.topic, note__in=self.visible_notes())
+            .select_related("note", "note__category")
+            .defer("note__body", "note__body_html", "note__headings", "note__front_matter")
+            .order_by("-count", "-note__created")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        topic = self.topic
+        children = list(topic.children.all())
+        related = self.related_topics()
+        context.update(
+            topic=topic,
+            path=topic_path(topic),
+            children=children,
+            related=related,
+            local_map=self.local_map(children, related[: self.local_map_related]),
+        )
+        return context
+
+    def related_topics(self) -> list[Topic]:
+        """Topics named as related, then those most often mentioned in the same notes."""
+        explicit = list(self.topic.related.all())
+        notes_here = Mention.objects.filter(topic=self.topic, note__in=self.visible_notes()).values(
+            "note"
+        )
+        co_mentioned = (
+            Topic.objects.filter(mentions__note__in=notes_here)
+            .exclude(pk=self.topic.pk)
+            .exclude(pk__in=[topic.pk for topic in explicit])
+            .annotate(shared=Count("mentions__note", distinct=True))
+            .order_by("-shared", "name")[: self.related_limit]
+        )
+        return explicit + list(co_mentioned)
+
+    def local_map(self, children: list[Topic], related: list[Topic]):
+        """Parent, this topic, its children and its closest related topics, drawn small."""
+        related = [topic for topic in related if topic not in children]
+        counts = note_counts(self.visible_notes())
+
+        def node(topic: Topic) -> MapNode:
+            return MapNode(
+                topic.pk, topic.name, topic.slug, topic.get_absolute_url(), counts.get(topic.pk, 0)
+            )
+
+        centre = node(self.topic)
+        centre.children = [node(topic) for topic in children + related]
+        root = centre
+        if self.topic.parent:
+            root = node(self.topic.parent)
+            root.children = [centre]
+        return layout_tree(
+            [root],
+            related_keys=frozenset(topic.pk for topic in related),
+            column_width=130,
+            label_room=150,
+        )
+
+
+class MapView(VisibleNotesMixin, TemplateView):
+    template_name = "notes/map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        roots = build_map(self.visible_notes())
+        context["roots"] = roots
+        context["layout"] = layout_tree(roots)
+        return context
+
+
+def _map_download(request, content: str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def map_opml(request):
+    roots = build_map(Note.objects.visible_to(request.user))
+    content = to_opml(roots, title=_("Python topics"), base_url=request.build_absolute_uri("/"))
+    return _map_download(request, content, "text/x-opml; charset=utf-8", "python-topics.opml")
+
+
+def map_freemind(request):
+    roots = build_map(Note.objects.visible_to(request.user))
+    content = to_freemind(roots, title=_("Python topics"), base_url=request.build_absolute_uri("/"))
+    return _map_download(
+        request, content, "application/x-freemind; charset=utf-8", "python-topics.mm"
+    )
+
+
+def map_json(request):
+    roots = build_map(Note.objects.visible_to(request.user))
+    content = to_json(roots, base_url=request.build_absolute_uri("/"))
+    return _map_download(request, content, "application/json", "python-topics.json")

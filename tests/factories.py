@@ -6,7 +6,7 @@ import itertools
 
 from django.contrib.auth import get_user_model
 
-from notes.models import Category, Note
+from notes.models import Category, Note, Topic, TopicAlias
 
 _counter = itertools.count(1)
 
@@ -44,3 +44,10 @@ def make_user(*, staff: bool = False, superuser: bool = False, **fields):
         is_superuser=superuser,
         **fields,
     )
+
+
+def make_topic(name: str, *, aliases: tuple[str, ...] | list[str] = (), **fields) -> Topic:
+    topic = Topic.objects.create(name=name, **fields)
+    for alias in aliases:
+        TopicAlias.objects.create(topic=topic, name=alias)
+    return topic

@@ -92,3 +92,37 @@ def test_unknown_note_shows_the_styled_not_found_page(live_server, page):
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Page not found"
     assert page.get_by_role("link", name="Back to the home page").is_visible()
+
+
+def test_reader_follows_a_topic_link_to_the_topic_page_and_on_to_the_map(live_server, page):
+    from tests.factories import make_topic
+
+    python = make_topic("Python", autolink=False)
+    concurrency = make_topic("Concurrency", parent=python, aliases=["并发"])
+    make_topic("GIL", parent=concurrency, aliases=["全局解释器锁"], summary="CPython's big lock.")
+    make_topic("Coroutine", parent=concurrency, aliases=["协程"])
+    note = make_note("GIL 笔记", body="CPython 有一把全局解释器锁，协程不受它影响。")
+
+    page.goto(live_server.url + note.get_absolute_url())
+    topic_link = page.locator(".note-body a.topic-link", has_text="全局解释器锁")
+    assert topic_link.get_attribute("href") == "/topics/gil/"
+    topic_link.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "GIL"
+    assert page.get_by_text("CPython's big lock.").is_visible()
+    assert page.locator(".mention").get_by_role("link", name="GIL 笔记").is_visible()
+    # The local map draws the parent as a link too.
+    assert page.locator("svg.mindmap a[href='/topics/concurrency/']").count() == 1
+
+    page.locator(".breadcrumbs").get_by_role("link", name="Map").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Topic map"
+    svg_links = page.locator("svg.mindmap a")
+    assert svg_links.count() == 4
+    box_before = page.locator("svg.mindmap").get_attribute("viewBox")
+    page.get_by_role("button", name="Zoom in").click()
+    assert page.locator("svg.mindmap").get_attribute("viewBox") != box_before
+    page.screenshot(path=str(ARTIFACTS / "map.png"))
+    page.locator("svg.mindmap a[href='/topics/coroutine/']").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Coroutine"

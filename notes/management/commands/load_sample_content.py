@@ -1,10 +1,12 @@
 from pathlib import Path
 
+import yaml
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from notes.importers import parse_note_text, save_parsed_note
-from notes.models import Note
+from notes.models import Note, Topic
+from notes.topic_map import load_topic_map
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample"
 
@@ -23,6 +25,11 @@ class Command(BaseCommand):
             return
         paths = sorted(SAMPLE_DIR.glob("*.md"))
         with transaction.atomic():
+            if not Topic.objects.exists():
+                topics = load_topic_map(
+                    yaml.safe_load((SAMPLE_DIR / "topics.yaml").read_text(encoding="utf-8"))
+                )
+                self.stdout.write(f"Loaded the starter map of {topics} topics.")
             for path in paths:
                 source = f"sample/{path.name}"
                 if Note.objects.filter(source=source).exists():

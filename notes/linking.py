@@ -1,0 +1,313 @@
+"""Topic linking: every mention of a topic's name or alias in rendered HTML becomes a link.
+
+Pure functions over plain data. The matcher is built once from all aliases and
+reused for every note until topics change; ``link_html`` walks sanitised HTML,
+leaves code, preformatted text, headings and existing links alone, and returns
+the linked HTML with what it found (mentions, explicit ``[[links]]``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+# Text inside these is never linked (and, but for headings, not counted either).
+SKIP_TAGS = frozenset({"a", "code", "pre", "kbd", "samp", "script", "style"})
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Snippets quote the whole block a mention sits in, not just its text node.
+BLOCK_TAGS = frozenset(
+    {"p", "li", "td", "th", "dd", "dt", "blockquote", "div", "pre", "table", "ul", "ol"}
+    | HEADING_TAGS
+)
+VOID_TAGS = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "col", "source"})
+
+_WORD = "A-Za-z0-9_"
+_END = ""  # trie key that marks the end of a term
+_EXPLICIT_LINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?:\s|$)")
+SNIPPET_RADIUS = 80
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """Something a note can link to: a topic or another note."""
+
+    kind: str  # "topic" or "note"
+    key: int
+    title: str
+    url: str
+
+
+@dataclass
+class LinkResult:
+    html: str
+    mentions: dict[int, int] = field(default_factory=dict)  # topic key -> count
+    snippets: dict[int, str] = field(default_factory=dict)  # topic key -> first sentence
+    explicit: list[LinkTarget] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def normalize_term(term: str) -> str:
+    return " ".join(term.split()).casefold()
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char == "_")
+
+
+class TopicMatcher:
+    """One compiled regular expression for every alias of every topic.
+
+    The aliases are folded into a trie so the expression stays fast with thousands
+    of them; at each position the longest alias wins. Terms that start or end with
+    a Latin letter or digit must sit on word boundaries ("GC" is not in "GCC"),
+    while Chinese terms match anywhere, since Chinese has no spaces between words.
+    """
+
+    def __init__(
+        self,
+        terms: Iterable[tuple[str, LinkTarget]],
+        *,
+        lookup_only: Iterable[tuple[str, LinkTarget]] = (),
+    ):
+        """``lookup_only`` terms answer ``[[explicit]]`` links but are not matched in text."""
+        self._targets: dict[str, LinkTarget] = {}
+        for term, target in terms:
+            key = normalize_term(term)
+            if key:
+                self._targets.setdefault(key, target)
+        self.pattern = self._compile(self._targets)
+        for term, target in lookup_only:
+            key = normalize_term(term)
+            if key:
+                self._targets.setdefault(key, target)
+
+    def target_for(self, term: str) -> LinkTarget | None:
+        return self._targets.get(normalize_term(term))
+
+    @staticmethod
+    def _compile(targets: Mapping[str, LinkTarget]) -> re.Pattern | None:
+        if not targets:
+            return None
+        latin: dict = {}
+        other: dict = {}
+        for term in targets:
+            node = latin if _is_word_char(term[0]) else other
+            for char in term:
+                node = node.setdefault(char, {})
+            node[_END] = _is_word_char(term[-1])
+        branches = []
+        if latin:
+            branches.append(f"(?<![{_WORD}])" + _trie_pattern(latin))
+        if other:
+            branches.append(_trie_pattern(other))
+        return re.compile("|".join(branches), re.IGNORECASE)
+
+    def finditer(self, text: str) -> Iterable[tuple[int, int, LinkTarget]]:
+        if self.pattern is None:
+            return
+        for match in self.pattern.finditer(text):
+            target = self._targets.get(normalize_term(match.group()))
+            if target is not None:
+                yield match.start(), match.end(), target
+
+
+def _trie_pattern(node: dict) -> str:
+    alternatives = []
+    for char in sorted(key for key in node if key != _END):
+        step = r"\s+" if char == " " else re.escape(char)
+        alternatives.append(step + _trie_pattern(node[char]))
+    if _END in node:
+        # Last, so that a longer term is always tried before this one ends.
+        alternatives.append(f"(?![{_WORD}])" if node[_END] else "")
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+def explicit_link_titles(markdown_text: str) -> set[str]:
+    """The targets of the ``[[target]]`` links in a text, for looking them up in one go."""
+    return {match.group(1).strip() for match in _EXPLICIT_LINK.finditer(markdown_text)}
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    """The sentence around text[start:end], trimmed to a readable length."""
+    left = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        left = match.end()
+    right_match = _SENTENCE_END.search(text, end)
+    right = right_match.end() if right_match else len(text)
+    cut_left, cut_right = start - SNIPPET_RADIUS > left, end + SNIPPET_RADIUS < right
+    if cut_left:
+        left = start - SNIPPET_RADIUS
+    if cut_right:
+        right = end + SNIPPET_RADIUS
+    sentence = " ".join(text[left:right].split())
+    return ("…" if cut_left else "") + sentence + ("…" if cut_right else "")
+
+
+class _Linker(HTMLParser):
+    def __init__(
+        self,
+        matcher: TopicMatcher,
+        notes_by_title: Mapping[str, LinkTarget],
+        first_mention_only: bool,
+        exclude_key: int | None,
+    ):
+        super().__init__(convert_charrefs=True)
+        self.matcher = matcher
+        self.notes_by_title = notes_by_title
+        self.first_mention_only = first_mention_only
+        self.exclude_key = exclude_key
+        self.out: list[str] = []
+        self.stack: list[str] = []
+        self.skip_depth = 0
+        self.heading_depth = 0
+        self.linked_in_section: set[int] = set()
+        self.result = LinkResult(html="")
+        self.block_text: list[str] = []
+        self.block_length = 0
+        self.pending_snippets: list[tuple[int, int, int]] = []  # topic key, start, end
+
+    def _end_block(self) -> None:
+        if self.pending_snippets:
+            text = "".join(self.block_text)
+            for key, start, end in self.pending_snippets:
+                self.result.snippets.setdefault(key, _snippet(text, start, end))
+            self.pending_snippets = []
+        self.block_text = []
+        self.block_length = 0
+
+    # Tags are written back exactly as they came; only text is rewritten.
+    def handle_starttag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+        if tag in BLOCK_TAGS:
+            self._end_block()
+        if tag in VOID_TAGS:
+            return
+        if tag in HEADING_TAGS:
+            self.linked_in_section.clear()
+            self.heading_depth += 1
+        if tag in SKIP_TAGS:
+            self.skip_depth += 1
+        self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        self.out.append(f"</{tag}>")
+        if tag in BLOCK_TAGS:
+            self._end_block()
+        if tag not in self.stack:
+            return
+        while self.stack:
+            open_tag = self.stack.pop()
+            if open_tag in SKIP_TAGS:
+                self.skip_depth -= 1
+            if open_tag in HEADING_TAGS:
+                self.heading_depth -= 1
+            if open_tag == tag:
+                break
+
+    def handle_entityref(self, name):  # only reached with convert_charrefs=False
+        self.out.append(f"&{name};")
+
+    def handle_comment(self, data):
+        pass
+
+    def handle_data(self, data):
+        if self.skip_depth:
+            self.out.append(html.escape(data, quote=False))
+        else:
+            self.out.append(self._link_text(data))
+        self.block_text.append(data)
+        self.block_length += len(data)
+
+    def _link_text(self, text: str) -> str:
+        pieces: list[str] = []
+        position = 0
+        for start, end, replacement in self._replacements(text):
+            pieces.append(html.escape(text[position:start], quote=False))
+            pieces.append(replacement)
+            position = end
+        pieces.append(html.escape(text[position:], quote=False))
+        return "".join(pieces)
+
+    def _replacements(self, text: str) -> Iterable[tuple[int, int, str]]:
+        explicit = [(match.start(), match.end(), match) for match in _EXPLICIT_LINK.finditer(text)]
+        covered = [(start, end) for start, end, _ in explicit]
+        found: list[tuple[int, int, str]] = []
+        for start, end, match in explicit:
+            found.append((start, end, self._explicit_link(match)))
+        for start, end, target in self.matcher.finditer(text):
+            if any(start < c_end and end > c_start for c_start, c_end in covered):
+                continue
+            if target.kind == "topic" and target.key == self.exclude_key:
+                continue
+            self._count(target, start, end)
+            if self.heading_depth or (
+                self.first_mention_only and target.key in self.linked_in_section
+            ):
+                continue
+            self.linked_in_section.add(target.key)
+            found.append((start, end, _anchor(target, text[start:end], "topic-link")))
+        return sorted(found, key=lambda item: item[0])
+
+    def _count(self, target: LinkTarget, start: int, end: int) -> None:
+        mentions = self.result.mentions
+        mentions[target.key] = mentions.get(target.key, 0) + 1
+        if not self.heading_depth and target.key not in self.result.snippets:
+            # A heading is a poor example of how a topic is used: quote the prose.
+            offset = self.block_length
+            self.pending_snippets.append((target.key, offset + start, offset + end))
+
+    def _explicit_link(self, match: re.Match) -> str:
+        wanted = match.group(1).strip()
+        label = (match.group(2) or wanted).strip()
+        target = self.matcher.target_for(wanted)
+        if target is None:
+            target = self.notes_by_title.get(normalize_term(wanted))
+        if target is None:
+            self.result.missing.append(wanted)
+            return (
+                f'<a class="missing-link" title="{html.escape(wanted)}">'
+                f"{html.escape(label, quote=False)}</a>"
+            )
+        self.result.explicit.append(target)
+        if target.kind == "topic":
+            self._count(target, match.start(), match.end())
+            self.linked_in_section.add(target.key)
+        return _anchor(target, label, f"{target.kind}-link explicit-link")
+
+
+def _anchor(target: LinkTarget, label: str, css_class: str) -> str:
+    return (
+        f'<a class="{css_class}" href="{html.escape(target.url)}" '
+        f'title="{html.escape(target.title)}">{html.escape(label, quote=False)}</a>'
+    )
+
+
+def link_html(
+    rendered_html: str,
+    matcher: TopicMatcher,
+    *,
+    notes_by_title: Mapping[str, LinkTarget] | None = None,
+    first_mention_only: bool = True,
+    exclude_topic: int | None = None,
+) -> LinkResult:
+    """Link topic mentions and ``[[explicit]]`` links in sanitised HTML.
+
+    ``notes_by_title`` maps normalised note titles to their targets, for
+    ``[[Note title]]``; topics win over notes of the same name.
+    ``exclude_topic`` keeps a topic's own summary from linking to itself.
+    """
+    linker = _Linker(matcher, notes_by_title or {}, first_mention_only, exclude_topic)
+    linker.feed(rendered_html)
+    linker.close()
+    linker._end_block()
+    linker.result.html = "".join(linker.out)
+    return linker.result

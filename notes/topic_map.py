@@ -1,0 +1,99 @@
+"""The topic hierarchy as plain data: loading a map, walking it, and the tree for drawing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+
+from .models import Mention, Topic, TopicAlias
+
+
+class TopicMapError(ValueError):
+    """A topic map file that cannot be loaded; the message says where and why."""
+
+
+@dataclass
+class MapNode:
+    key: int
+    name: str
+    slug: str
+    url: str
+    notes: int = 0
+    children: list[MapNode] = field(default_factory=list)
+
+
+@transaction.atomic
+def load_topic_map(entries: list[dict], parent: Topic | None = None) -> int:
+    """Create (or update, by name) the topics of a nested list; returns how many."""
+    if not isinstance(entries, list):
+        raise TopicMapError("a topic map is a list of topics")
+    count = 0
+    for position, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not str(entry.get("name") or "").strip():
+            raise TopicMapError(f"entry {position + 1} under {parent or 'the root'} has no name")
+        topic, _ = Topic.objects.update_or_create(
+            name=str(entry["name"]).strip(),
+            defaults={
+                "parent": parent,
+                "position": position,
+                "summary": str(entry.get("summary") or ""),
+                "autolink": bool(entry.get("autolink", True)),
+            },
+        )
+        for alias in entry.get("aliases") or []:
+            TopicAlias.objects.get_or_create(name=str(alias).strip(), defaults={"topic": topic})
+        count += 1 + load_topic_map(entry.get("children") or [], parent=topic)
+    return count
+
+
+def note_counts(notes) -> dict[int, int]:
+    """Topic id -> how many of ``notes`` (a queryset) mention it."""
+    return dict(
+        Mention.objects.filter(note__in=notes)
+        .values("topic")
+        .annotate(count=Count("note"))
+        .values_list("topic", "count")
+    )
+
+
+def build_map(notes) -> list[MapNode]:
+    """Every topic as a tree of MapNodes, counting only ``notes`` (what the reader may see)."""
+    counts = note_counts(notes)
+    rows = list(Topic.objects.values_list("pk", "name", "slug", "parent_id"))
+    parents = {pk: parent_id for pk, _, _, parent_id in rows}
+    nodes = {
+        pk: MapNode(pk, name, slug, reverse("notes:topic-detail", args=[slug]), counts.get(pk, 0))
+        for pk, name, slug, _ in rows
+    }
+    roots: list[MapNode] = []
+    for pk, parent_id in parents.items():
+        # A parent loop (possible only by editing the database by hand) must not hide topics.
+        if parent_id is None or _in_loop(pk, parents):
+            roots.append(nodes[pk])
+        else:
+            nodes[parent_id].children.append(nodes[pk])
+    return roots
+
+
+def _in_loop(pk: int, parents: dict[int, int | None]) -> bool:
+    seen, node = set(), parents.get(pk)
+    while node is not None and node not in seen:
+        if node == pk:
+            return True
+        seen.add(node)
+        node = parents.get(node)
+    return node is not None
+
+
+def topic_path(topic: Topic) -> list[Topic]:
+    """The topics from the root down to ``topic``'s parent."""
+    chain: list[Topic] = []
+    node, seen = topic.parent, {topic.pk}
+    while node is not None and node.pk not in seen:
+        chain.append(node)
+        seen.add(node.pk)
+        node = node.parent
+    return chain[::-1]

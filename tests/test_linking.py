@@ -1,0 +1,197 @@
+"""Topic matching and linking are pure: plain data in, HTML out, no database."""
+
+import pytest
+
+from notes.linking import LinkTarget, TopicMatcher, explicit_link_titles, link_html
+from notes.markdown import render_markdown
+
+
+def topic(key: int, name: str) -> LinkTarget:
+    return LinkTarget("topic", key, name, f"/topics/{name.lower().replace(' ', '-')}/")
+
+
+GIL = topic(1, "GIL")
+GC = topic(2, "Garbage collection")
+COLLECTION = topic(3, "Collection")
+CLOSURE = topic(4, "Closure")
+HASH = topic(5, "Hashing")
+THREAD = topic(6, "Thread")
+PYTHON = topic(7, "Python")
+
+MATCHER = TopicMatcher(
+    [
+        ("GIL", GIL),
+        ("Global Interpreter Lock", GIL),
+        ("全局解释器锁", GIL),
+        ("garbage collection", GC),
+        ("GC", GC),
+        ("垃圾回收", GC),
+        ("collection", COLLECTION),
+        ("closure", CLOSURE),
+        ("closures", CLOSURE),
+        ("闭包", CLOSURE),
+        ("hash", HASH),
+        ("hashable", HASH),
+        ("哈希", HASH),
+        ("可哈希", HASH),
+        ("thread", THREAD),
+        ("线程", THREAD),
+    ],
+    lookup_only=[("Python", PYTHON)],
+)
+
+
+def linked(markdown_text: str, **options):
+    return link_html(render_markdown(markdown_text).html, MATCHER, **options)
+
+
+def test_english_alias_links_to_its_topic():
+    result = linked("The GIL serialises bytecode.")
+    assert '<a class="topic-link" href="/topics/gil/" title="GIL">GIL</a>' in result.html
+    assert result.mentions == {GIL.key: 1}
+
+
+def test_chinese_alias_matches_without_word_boundaries():
+    result = linked("CPython有全局解释器锁和垃圾回收机制。")
+    assert 'href="/topics/gil/"' in result.html
+    assert ">全局解释器锁</a>" in result.html
+    assert ">垃圾回收</a>" in result.html
+    assert result.mentions == {GIL.key: 1, GC.key: 1}
+
+
+def test_latin_aliases_match_case_insensitively_on_word_boundaries():
+    result = linked("The gil is not in GILDED or fragile; GCC is not gc.")
+    assert result.mentions == {GIL.key: 1, GC.key: 1}
+    assert ">gil</a>" in result.html
+    assert ">gc</a>" in result.html
+    assert "GILDED" in result.html and "GCC" in result.html
+
+
+def test_longest_match_wins():
+    result = linked("Garbage collection is not just any collection.")
+    assert ">Garbage collection</a>" in result.html
+    assert result.mentions == {GC.key: 1, COLLECTION.key: 1}
+
+
+def test_longer_alias_of_same_stem_wins():
+    result = linked("Lists are not hashable.")
+    assert ">hashable</a>" in result.html
+    result = linked("数字是可哈希的")
+    assert ">可哈希</a>" in result.html
+
+
+def test_multi_word_alias_matches_across_a_line_break():
+    result = linked("the global\ninterpreter lock")
+    assert result.mentions == {GIL.key: 1}
+
+
+def test_code_and_preformatted_text_are_untouched():
+    result = linked(
+        "Use `GIL` here.\n\n```python\n# the GIL\nthread = 1\n```\n\n    GIL indented\n"
+    )
+    assert "topic-link" not in result.html
+    assert result.mentions == {}
+
+
+def test_no_link_inside_an_existing_link():
+    result = linked("[about the GIL](https://example.com/gil) and [[closure]]")
+    assert result.html.count("<a") == 2
+    assert ">about the GIL</a>" in result.html
+    assert GIL.key not in result.mentions
+
+
+def test_first_mention_in_each_section_only_by_default():
+    text = "## One\n\nGIL, GIL and the GIL.\n\n## Two\n\nThe GIL again.\n"
+    result = linked(text)
+    assert result.html.count('class="topic-link"') == 2
+    assert result.mentions[GIL.key] == 4
+    every = linked(text, first_mention_only=False)
+    assert every.html.count('class="topic-link"') == 4
+
+
+def test_headings_are_counted_but_not_linked():
+    result = linked("## The GIL\n\nBody text.")
+    assert "topic-link" not in result.html
+    assert result.mentions == {GIL.key: 1}
+
+
+def test_snippet_quotes_the_sentence_of_the_first_mention_in_prose():
+    result = linked(
+        "## GIL\n\nIntro sentence. Only one thread runs at a time under the GIL. Next one."
+    )
+    assert result.snippets[GIL.key] == "Only one thread runs at a time under the GIL."
+    assert result.snippets[THREAD.key] == "Only one thread runs at a time under the GIL."
+
+
+def test_snippet_spans_inline_markup_of_the_block():
+    result = linked("CPython 用 **引用计数** 管理内存，还有**垃圾回收**处理循环引用。")
+    assert result.snippets[GC.key] == "CPython 用 引用计数 管理内存，还有垃圾回收处理循环引用。"
+
+
+def test_explicit_links_to_topics_with_and_without_labels():
+    result = linked("See [[GIL]] and [[全局解释器锁|the lock]].")
+    assert (
+        '<a class="topic-link explicit-link" href="/topics/gil/" title="GIL">GIL</a>' in result.html
+    )
+    assert ">the lock</a>" in result.html
+    assert result.explicit == [GIL, GIL]
+
+
+def test_explicit_link_reaches_lookup_only_topics_that_never_autolink():
+    result = linked("Python everywhere; see [[Python]].")
+    assert result.html.count('href="/topics/python/"') == 1
+    assert result.explicit == [PYTHON]
+    assert PYTHON.key in result.mentions
+
+
+def test_explicit_link_to_a_note_by_title():
+    note = LinkTarget("note", 42, "My GC notes", "/notes/my-gc-notes/")
+    result = linked("Read [[my gc notes]].", notes_by_title={"my gc notes": note})
+    assert '<a class="note-link explicit-link" href="/notes/my-gc-notes/"' in result.html
+    assert result.explicit == [note]
+
+
+def test_link_to_nothing_renders_as_a_visibly_missing_link():
+    result = linked("Read [[Descriptors|about descriptors]].")
+    assert '<a class="missing-link" title="Descriptors">about descriptors</a>' in result.html
+    assert result.missing == ["Descriptors"]
+
+
+def test_explicit_link_text_is_escaped_in_title_and_label():
+    result = link_html('<p>[[x &lt;script&gt;"|&lt;b&gt;]]</p>', MATCHER)
+    assert "<script" not in result.html and "<b>" not in result.html
+    assert 'title="x &lt;script&gt;&quot;"' in result.html
+    assert ">&lt;b&gt;</a>" in result.html
+
+
+def test_escaped_text_stays_escaped():
+    result = linked("a &lt;script&gt; about the GIL &amp; more")
+    assert "&lt;script&gt;" in result.html
+    assert "&amp; more" in result.html
+
+
+def test_explicit_link_titles_are_collected_for_lookup():
+    assert explicit_link_titles("[[A]] and [[B|label]] and `[[C]]`") == {"A", "B", "C"}
+
+
+def test_topic_summary_can_exclude_its_own_topic():
+    result = linked("The GIL and a thread.", exclude_topic=GIL.key)
+    assert result.mentions == {THREAD.key: 1}
+
+
+def test_empty_matcher_links_nothing():
+    assert link_html("<p>GIL</p>", TopicMatcher([])).html == "<p>GIL</p>"
+
+
+@pytest.mark.parametrize("term", ["C++", "I/O", "(a)"])
+def test_terms_with_regex_characters_are_matched_literally(term):
+    target = topic(9, "Odd")
+    matcher = TopicMatcher([(term, target)])
+    assert link_html(f"<p>about {term} here</p>", matcher).mentions == {9: 1}
+
+
+def test_thousands_of_aliases_compile_and_match():
+    targets = [topic(index, f"Topic {index}") for index in range(2000)]
+    matcher = TopicMatcher([(f"term{index} word", target) for index, target in enumerate(targets)])
+    result = link_html("<p>about term1999 word and term7 word</p>", matcher)
+    assert result.mentions == {1999: 1, 7: 1}

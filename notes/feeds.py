@@ -1,0 +1,96 @@
+"""RSS and Atom feeds of recently published notes: all, per tag and per category.
+
+Feeds are read by programs that never log in, so they list published notes only,
+whoever asks.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from .models import Category, Note, Tag
+
+FEED_LENGTH = 20
+
+
+class LatestNotesFeed(Feed):
+    title = _("Python Notes: latest notes")
+    description = _("The latest published notes of the knowledge base.")
+
+    def link(self, obj=None):
+        return reverse("notes:note-list")
+
+    def notes(self, obj):
+        return Note.objects.published()
+
+    def items(self, obj=None):
+        return (
+            self.notes(obj)
+            .select_related("category")
+            .only("title", "slug", "excerpt", "auto_excerpt", "created", "updated", "category")
+            .order_by("-created", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item: Note) -> str:
+        return item.title
+
+    def item_description(self, item: Note) -> str:
+        # A plain-text teaser: feed readers render descriptions as HTML, so nothing raw goes in.
+        return item.teaser
+
+    def item_pubdate(self, item: Note):
+        return item.created
+
+    def item_updateddate(self, item: Note):
+        return item.updated
+
+    def item_categories(self, item: Note):
+        return [item.category.name] if item.category else []
+
+
+class LatestNotesAtomFeed(LatestNotesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestNotesFeed.description
+
+
+class TagFeed(LatestNotesFeed):
+    def get_object(self, request, slug):
+        tag = get_object_or_404(Tag, slug=slug)
+        # Like the tag page: a tag worn only by drafts does not exist for the public.
+        if not Note.objects.published().filter(tags=tag).exists():
+            raise Http404
+        return tag
+
+    def title(self, obj):
+        return _("Python Notes: notes tagged %(tag)s") % {"tag": obj.name}
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def notes(self, obj):
+        return Note.objects.published().filter(tags=obj)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+
+
+class CategoryFeed(LatestNotesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Category, slug=slug)
+
+    def title(self, obj):
+        return _("Python Notes: notes in %(category)s") % {"category": obj.name}
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def notes(self, obj):
+        return Note.objects.published().filter(category_id__in=obj.descendant_ids())
+
+
+class CategoryAtomFeed(CategoryFeed):
+    feed_type = Atom1Feed

@@ -1,0 +1,79 @@
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_category, make_draft, make_note, make_topic
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def rss_titles(response) -> list[str]:
+    return [item.find("title").text for item in ET.fromstring(response.content).iter("item")]
+
+
+def test_rss_feed_lists_published_notes_newest_first(client):
+    make_note("First")
+    make_note("Second")
+    response = client.get(reverse("feed-rss"))
+    assert response.status_code == 200
+    assert rss_titles(response) == ["Second", "First"]
+
+
+def test_atom_feed_parses_and_has_entries(client):
+    make_note("协程笔记", body="关于协程。")
+    feed = ET.fromstring(client.get(reverse("feed-atom")).content)
+    entries = feed.findall(f"{ATOM}entry")
+    assert [entry.find(f"{ATOM}title").text for entry in entries] == ["协程笔记"]
+    assert entries[0].find(f"{ATOM}summary").text == "关于协程。"
+
+
+def test_feeds_never_list_drafts_even_for_staff(admin_client):
+    make_draft("Secret")
+    make_note("Public")
+    assert rss_titles(admin_client.get(reverse("feed-rss"))) == ["Public"]
+
+
+def test_feed_descriptions_are_plain_text_even_for_hostile_notes(client):
+    make_note("<script>x</script>", body="<img src=x onerror=alert(1)> text")
+    content = client.get(reverse("feed-rss")).content.decode()
+    assert "<script>" not in content
+    assert "onerror" not in content
+
+
+def test_tag_feed_lists_that_tags_notes(client):
+    make_note("Tagged", tags=["并发"])
+    make_note("Other")
+    response = client.get(reverse("feed-tag-rss", args=["并发"]))
+    assert rss_titles(response) == ["Tagged"]
+
+
+def test_tag_feed_of_a_draft_only_tag_is_404(client):
+    make_draft(tags=["secret"])
+    assert client.get(reverse("feed-tag-atom", args=["secret"])).status_code == 404
+
+
+def test_category_feed_includes_subcategories(client):
+    parent = make_category("编程")
+    child = make_category("并发编程", parent=parent)
+    make_note("In child", category=child)
+    make_note("Elsewhere")
+    response = client.get(reverse("feed-category-rss", args=[parent.slug]))
+    assert rss_titles(response) == ["In child"]
+
+
+def test_sitemap_lists_published_notes_topics_and_tags_but_no_drafts(client):
+    public = make_note("Public", tags=["public-tag"])
+    draft = make_draft("Secret", tags=["secret-tag"])
+    topic = make_topic("GIL")
+    response = client.get(reverse("sitemap"))
+    assert response.status_code == 200
+    locations = {loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")}
+    assert f"http://testserver{public.get_absolute_url()}" in locations
+    assert f"http://testserver{topic.get_absolute_url()}" in locations
+    assert "http://testserver/tags/public-tag/" in locations
+    assert f"http://testserver{draft.get_absolute_url()}" not in locations
+    assert "http://testserver/tags/secret-tag/" not in locations

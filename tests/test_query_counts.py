@@ -1,0 +1,59 @@
+"""Every page runs a fixed number of SQL queries, however many notes there are."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from notes.models import Note
+from tests.factories import make_category, make_note, make_topic
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "home": ("/", 4),
+    "note list": ("/notes/", 3),
+    "note": ("/notes/note-0/", 6),
+    "category": ("/categories/parent/", 6),
+    "tag": ("/tags/python/", 5),
+    "all tags": ("/tags/", 1),
+    "all categories": ("/categories/", 1),
+    "topic": ("/topics/gil/", 8),
+    "map": ("/map/", 2),
+    "map opml": ("/map.opml", 2),
+    "feed": ("/feeds/rss/", 1),
+    "sitemap": ("/sitemap.xml", 8),
+}
+
+
+def build(notes: int) -> None:
+    parent = make_category("Parent")
+    child = make_category("Child", parent=parent)
+    concurrency = make_topic("Concurrency")
+    make_topic("GIL", parent=concurrency, aliases=["全局解释器锁"])
+    make_topic("Thread", parent=concurrency, aliases=["线程"])
+    for index in range(notes):
+        make_note(
+            f"Note {index}",
+            slug=f"note-{index}",
+            body=f"GIL {index}，线程和全局解释器锁。See [[Note {index + 1}]].",
+            category=child if index % 2 else parent,
+            tags=["Python", f"tag{index % 5}", "并发"],
+        )
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_query_count_does_not_grow_with_the_data(client, page):
+    url, expected = PAGES[page]
+    build(3)
+    small = count_queries(client, url)
+    build_more = [make_note(f"Extra {i}", body="GIL 线程", tags=["Python"]) for i in range(25)]
+    assert Note.objects.count() == 3 + len(build_more)
+    large = count_queries(client, url)
+    assert small == large == expected

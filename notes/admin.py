@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from taggit.models import Tag as TaggitDefaultTag
 
+from .admin_import import ImportNotesView
 from .models import Category, Note, NoteLink, Tag, Topic, TopicAlias
 
 # The project files tags under notes.Tag (Unicode slugs); taggit's own table stays unused.
@@ -70,6 +71,11 @@ class NoteAdmin(admin.ModelAdmin):
                 "preview/",
                 self.admin_site.admin_view(preview_markdown),
                 name="notes_note_preview",
+            ),
+            path(
+                "import/",
+                self.admin_site.admin_view(ImportNotesView.as_view(model_admin=self)),
+                name="notes_note_import",
             ),
             *super().get_urls(),
         ]

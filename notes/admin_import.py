@@ -1,0 +1,111 @@
+"""The admin page where staff upload notes: .md, .markdown or .txt files, or a .zip of them."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin import ModelAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+
+from .importers import (
+    MAX_FILE_BYTES,
+    MAX_ZIP_BYTES,
+    MAX_ZIP_MEMBERS,
+    MiB,
+    import_uploads,
+    outcome_verb,
+)
+from .models import Note
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field: cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".md,.markdown,.txt,.zip"}))
+        # An empty file gets its own line in the report instead of failing the form.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple) and data:
+            return [single(item, initial) for item in data]
+        # No file at all still meets the field's own `required` check.
+        return [single(data, initial)]
+
+
+class ImportNotesForm(forms.Form):
+    files = MultipleFileField(label=_("Files"))
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=Note.Status.choices,
+        initial=Note.Status.DRAFT,
+        help_text=_("For notes whose file does not say."),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run"),
+        required=False,
+        help_text=_("Only report what would be created, updated, skipped and refused."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted per request so that it is translated into the reader's language.
+        self.fields["files"].help_text = gettext(
+            "Markdown or text notes, or .zip archives of them (up to %(count)s files per "
+            "upload). Each note may be up to %(file_mib)s MiB; a zip may hold %(members)s "
+            "files and %(zip_mib)s MiB once unpacked."
+        ) % {
+            "count": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+            "file_mib": MAX_FILE_BYTES // MiB,
+            "members": MAX_ZIP_MEMBERS,
+            "zip_mib": MAX_ZIP_BYTES // MiB,
+        }
+
+
+class ImportNotesView(FormView):
+    """Upload notes and read the same per-file report as ``manage.py import_notes``."""
+
+    form_class = ImportNotesForm
+    template_name = "admin/notes/import_notes.html"
+    model_admin: ModelAdmin | None = None
+
+    def dispatch(self, request, *args, **kwargs) -> HttpResponse:
+        admin = self.model_admin
+        if not (admin.has_add_permission(request) and admin.has_change_permission(request)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            self.model_admin.admin_site.each_context(self.request),
+            opts=Note._meta,
+            title=_("Import notes"),
+        )
+        return context
+
+    def form_valid(self, form: ImportNotesForm) -> HttpResponse:
+        report = import_uploads(
+            form.cleaned_data["files"],
+            dry_run=form.cleaned_data["dry_run"],
+            default_status=form.cleaned_data["status"],
+        )
+        rows = [
+            (result, outcome_verb(result.outcome, dry_run=report.dry_run))
+            for result in report.results
+        ]
+        # The report is the answer to this upload, so it is rendered, not redirected to;
+        # posting the same files again is harmless (they come back unchanged).
+        return self.render_to_response(
+            self.get_context_data(form=self.form_class(), report=report, rows=rows)
+        )

@@ -1,0 +1,111 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+
+from notes.importers import (
+    MAX_FILE_BYTES,
+    ImportResult,
+    NoteImporter,
+    Outcome,
+    collect_paths,
+)
+from notes.models import Note
+
+
+class ProgressBar:
+    """``[#####.....]  512/10000`` on one terminal line, redrawn at most ten times a second."""
+
+    width = 30
+
+    def __init__(self, out: OutputWrapper, total: int):
+        self.out, self.total, self.drawn_at, self.shown = out, total, 0.0, False
+
+    def update(self, done: int) -> None:
+        now = time.monotonic()
+        if done < self.total and now - self.drawn_at < 0.1:
+            return
+        self.drawn_at = now
+        filled = self.width * done // max(self.total, 1)
+        bar = "#" * filled + "." * (self.width - filled)
+        self._write(f"\r[{bar}] {done:>{len(str(self.total))}}/{self.total}")
+        self.shown = True
+
+    def clear(self) -> None:
+        """Make room for a line of output; the next update draws the bar again."""
+        if self.shown:
+            self._write("\r\x1b[K")
+            self.shown, self.drawn_at = False, 0.0
+
+    def finish(self) -> None:
+        if self.shown:
+            self._write("\n")
+
+    def _write(self, text: str) -> None:
+        # Plain text on the raw stream: no added newline, no error colouring.
+        self.out.write(text, ending="", style_func=str)
+        self.out.flush()
+
+
+class Command(BaseCommand):
+    help = (
+        "Import notes from files and folders (recursively): Jekyll posts with YAML front "
+        "matter and plain-text or Markdown notes, in UTF-8 or GB18030/GBK. Importing a "
+        "file again updates its note; unchanged files are skipped. Files larger than "
+        f"{MAX_FILE_BYTES // 1024 // 1024} MiB are refused. Exits with status 1 when any "
+        "file failed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Report what would be created, updated, skipped and refused; write nothing.",
+        )
+        parser.add_argument(
+            "--status",
+            choices=Note.Status.values,
+            default=Note.Status.DRAFT,
+            help="Status of notes whose file does not give one (default: draft).",
+        )
+        parser.add_argument(
+            "--progress",
+            action="store_true",
+            help="Show a progress bar even when stderr is not a terminal.",
+        )
+
+    def handle(self, *args, paths, dry_run, status, progress, verbosity, **options):
+        items = collect_paths(paths)
+        bar = None
+        if progress or self.stderr.isatty():
+            bar = ProgressBar(self.stderr, len(items))
+
+        def on_result(result: ImportResult, done: int) -> None:
+            lines = self.describe(result, dry_run=dry_run, verbosity=verbosity)
+            if lines and bar:
+                bar.clear()
+            for line, failed in lines:
+                (self.stderr if failed else self.stdout).write(line)
+            if bar:
+                bar.update(done)
+
+        importer = NoteImporter(default_status=status, dry_run=dry_run)
+        report = importer.run(items, on_result=on_result)
+        if bar:
+            bar.finish()
+        self.stdout.write(report.summary())
+        failed = len(report.failed)
+        if failed:
+            raise CommandError(f"{failed} file{'s' if failed > 1 else ''} could not be imported.")
+
+    def describe(
+        self, result: ImportResult, *, dry_run: bool, verbosity: int
+    ) -> list[tuple[str, bool]]:
+        """The lines to print for one file, each with whether it reports a failure."""
+        quiet = result.outcome in {Outcome.UNCHANGED, Outcome.IGNORED}
+        if verbosity == 0 or (quiet and verbosity < 2):
+            return []
+        failed = result.outcome is Outcome.FAILED
+        lines = [(result.describe(dry_run=dry_run), failed)]
+        lines += [(f"  warning: {warning}", False) for warning in result.warnings]
+        return lines

@@ -1,0 +1,166 @@
+"""The admin page where staff upload notes and read the per-file report."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from notes import importers
+from notes.importers import Outcome, import_uploads
+from notes.models import Note
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("admin:notes_note_import")
+POST = "---\ntitle: 闭包\ntags: [Python, 闭包]\n---\n\n## 自由变量\n"
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def post(client, *files, **fields):
+    return client.post(URL, {"files": list(files), "status": "draft", **fields})
+
+
+def test_the_note_list_links_to_the_import_page(staff_client):
+    response = staff_client.get(reverse("admin:notes_note_changelist"))
+    assert f'href="{URL}"' in response.content.decode()
+
+
+def test_the_import_page_uses_the_admin_look(staff_client):
+    response = staff_client.get(URL)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'enctype="multipart/form-data"' in content
+    assert 'id="site-name"' in content  # admin/base_site.html
+    assert "5 MiB" in content
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_staff_without_permission_to_add_notes_cannot_import(client):
+    client.force_login(make_user(staff=True))
+    assert client.get(URL).status_code == 403
+    assert post(client, upload("a.md", POST.encode())).status_code == 403
+    assert not Note.objects.exists()
+
+
+def test_uploaded_md_and_txt_files_become_notes_and_are_reported(staff_client):
+    response = post(
+        staff_client,
+        upload("closures.md", POST.encode()),
+        upload("gil.txt", "全局解释器锁\n\n正文\n".encode("gbk")),
+        status="published",
+    )
+    assert response.status_code == 200
+    assert "created: 2, updated: 0, unchanged: 0, failed: 0" in response.content.decode()
+    note = Note.objects.get(source="upload:closures.md")
+    assert (note.title, note.status, sorted(note.tags.names())) == (
+        "闭包",
+        "published",
+        ["Python", "闭包"],
+    )
+    assert Note.objects.get(source="upload:gil.txt").title == "全局解释器锁"
+
+
+def test_uploading_the_same_file_again_reports_it_unchanged(staff_client):
+    post(staff_client, upload("closures.md", POST.encode()))
+    response = post(staff_client, upload("closures.md", POST.encode()))
+    assert "created: 0, updated: 0, unchanged: 1, failed: 0" in response.content.decode()
+    assert Note.objects.count() == 1
+
+
+def test_a_zip_imports_its_notes_and_reports_what_it_skipped(staff_client):
+    archive = zipped(
+        {
+            "notes/closures.md": POST.encode(),
+            "notes/2014-11-06-pycon.txt": b"Pycon2014 @Shanghai\n\ntext\n",
+            "notes/broken.md": b"---\ntitle: [\n---\n",
+            "notes/empty.md": b"",
+            "notes/photo.jpg": b"\xff\xd8\xff",
+            "__MACOSX/notes/._closures.md": b"\x00\x05\x16\x07",
+            "notes/": b"",
+        }
+    )
+    response = post(staff_client, upload("notes.zip", archive))
+    content = response.content.decode()
+    assert "created: 2, updated: 0, unchanged: 0, failed: 2 (2 other files ignored)" in content
+    assert "notes.zip: notes/broken.md" in content
+    assert "malformed YAML front matter" in content
+    assert "the file is empty" in content
+    assert "not a .md, .markdown or .txt file" in content
+    assert "hidden file or macOS metadata" in content
+    pycon = Note.objects.get(source="upload:notes/2014-11-06-pycon.txt")
+    assert timezone.localdate(pycon.created).isoformat() == "2014-11-06"
+
+
+def test_a_dry_run_upload_shows_the_report_and_writes_nothing(staff_client):
+    response = post(staff_client, upload("closures.md", POST.encode()), dry_run="on")
+    content = response.content.decode()
+    assert "would create: 1" in content
+    assert "What an import would do" in content
+    assert not Note.objects.exists()
+
+
+def test_an_upload_without_files_shows_the_form_error(staff_client):
+    response = staff_client.post(URL, {"status": "draft"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["files"]
+
+
+def test_a_file_that_is_not_a_note_or_zip_is_ignored_with_a_reason(staff_client):
+    response = post(staff_client, upload("slides.pdf", b"%PDF-1.4"))
+    assert "not a .md, .markdown, .txt or .zip file" in response.content.decode()
+
+
+def test_a_corrupt_zip_is_reported_as_failed(staff_client):
+    response = post(staff_client, upload("notes.zip", b"PK\x03\x04 not really"))
+    assert "not a readable zip file" in response.content.decode()
+
+
+def test_zip_with_too_many_members_is_refused_before_reading(monkeypatch):
+    monkeypatch.setattr(importers, "MAX_ZIP_MEMBERS", 2)
+    archive = zipped({f"{n}.md": b"x\n" for n in range(3)})
+    report = import_uploads([upload("many.zip", archive)])
+    assert [(r.outcome, r.reason) for r in report.results] == [
+        (Outcome.FAILED, "holds 3 files, more than the 2 allowed")
+    ]
+    assert not Note.objects.exists()
+
+
+def test_zip_that_unpacks_too_large_is_refused_before_reading(monkeypatch):
+    monkeypatch.setattr(importers, "MAX_ZIP_BYTES", 1000)
+    archive = zipped({"big.md": b"x" * 2000})  # compresses to a few bytes
+    (result,) = import_uploads([upload("bomb.zip", archive)]).results
+    assert result.outcome is Outcome.FAILED
+    assert result.reason.startswith("unpacks to 2,000 bytes")
+
+
+def test_a_zip_member_larger_than_a_note_may_be_is_refused(monkeypatch):
+    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 100)
+    archive = zipped({"big.md": b"x" * 200, "ok.md": b"ok\n"})
+    report = import_uploads([upload("notes.zip", archive)])
+    assert [r.outcome for r in report.results] == [Outcome.FAILED, Outcome.CREATED]
+    assert "larger than" in report.results[0].reason
+
+
+def test_zip_member_names_written_in_gbk_are_read_as_chinese():
+    info = zipfile.ZipInfo("笔记/协程.md".encode("gbk").decode("cp437"))
+    assert importers._member_name(info) == "笔记/协程.md"

@@ -1,0 +1,370 @@
+"""Reading note files (pure, no database) and writing them as notes, one file at a time."""
+
+import codecs
+import datetime as dt
+import re
+
+import pytest
+
+from notes.importers import (
+    MAX_FILE_BYTES,
+    NoteFileError,
+    NoteImporter,
+    Outcome,
+    as_name_list,
+    collect_paths,
+    import_note_file,
+    import_paths,
+    parse_note_bytes,
+    parse_note_text,
+    split_front_matter,
+)
+from notes.models import Category, Note, Tag
+from tests.factories import make_category, make_note
+
+JEKYLL_POST = """---
+layout: post
+title: Pycon2014 @Shanghai
+categories:
+- IT_Reference
+tags:
+- Python mechine_learning
+comments: true
+---
+
+##Pycon2014 @Shanghai
+<img src="http://example.com/a.jpg" width="700">
+"""
+
+
+# --- parsing: front matter --------------------------------------------------------
+
+
+def test_jekyll_post_gives_title_categories_tags_and_keeps_unknown_keys():
+    parsed = parse_note_text(JEKYLL_POST)
+    assert parsed.title == "Pycon2014 @Shanghai"
+    assert parsed.categories == ["IT_Reference"]
+    assert parsed.tags == ["Python", "mechine_learning"]
+    assert parsed.extra == {"layout": "post", "comments": True}
+    assert parsed.body == '##Pycon2014 @Shanghai\n<img src="http://example.com/a.jpg" width="700">'
+
+
+def test_tags_may_be_a_space_separated_string_or_a_list():
+    assert parse_note_text("---\ntitle: t\ntags: Python mechine_learning\n---\n").tags == [
+        "Python",
+        "mechine_learning",
+    ]
+    assert parse_note_text("---\ntitle: t\ntags: [GIL, 协程]\n---\n").tags == ["GIL", "协程"]
+
+
+def test_a_quoted_tag_keeps_its_spaces():
+    parsed = parse_note_text('---\ntitle: t\ntags: ["machine learning", web dev]\n---\n')
+    assert parsed.tags == ["machine learning", "web", "dev"]
+
+
+def test_category_list_items_are_names_but_a_category_string_is_split_as_in_jekyll():
+    assert parse_note_text("---\ntitle: t\ncategories: [Python 基础]\n---\n").categories == [
+        "Python 基础"
+    ]
+    assert parse_note_text("---\ntitle: t\ncategories: Lectures Python\n---\n").categories == [
+        "Lectures",
+        "Python",
+    ]
+    assert parse_note_text("---\ntitle: t\ncategory: Lectures\n---\n").categories == ["Lectures"]
+
+
+def test_keys_the_file_does_not_have_are_none_not_empty():
+    parsed = parse_note_text("---\ntitle: t\n---\nbody\n")
+    assert parsed.tags is None and parsed.categories is None and parsed.status is None
+    assert parse_note_text("plain\n\nbody").extra is None
+
+
+def test_as_name_list_drops_repeats_and_empty_items():
+    assert as_name_list(["a b", "a", None, ""]) == ["a", "b"]
+    assert as_name_list(None) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2014-11-06", dt.datetime(2014, 11, 6, 0, 0)),
+        ("2014-11-06 10:00:00 +0800", dt.datetime(2014, 11, 6, 2, 0)),
+        ("2014-11-06T10:00:00+08:00", dt.datetime(2014, 11, 6, 2, 0)),
+        ("'2014-11-06 10:00:00 +0800'", dt.datetime(2014, 11, 6, 2, 0)),
+    ],
+)
+def test_dates_in_jekyll_and_iso_forms(value, expected, settings):
+    settings.TIME_ZONE = "UTC"
+    parsed = parse_note_text(f"---\ntitle: t\ndate: {value}\n---\n")
+    assert parsed.date == expected.replace(tzinfo=dt.UTC)
+
+
+def test_a_jekyll_file_name_gives_the_date_when_the_front_matter_has_none():
+    parsed = parse_note_bytes(b"---\ntitle: t\n---\nbody\n", name="2014-11-06-pycon.md")
+    assert parsed.date.date() == dt.date(2014, 11, 6)
+
+
+def test_published_false_makes_a_draft():
+    assert parse_note_text("---\ntitle: t\npublished: false\n---\n").status == "draft"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("---\ntitle: [unclosed\n---\nbody\n", "malformed YAML front matter (line 3)"),
+        ("---\nlayout: post\ntitle: a: b\n---\nbody\n", "malformed YAML front matter (line 3)"),
+        ("---\n- just\n- a list\n---\nbody\n", "not a set of `key: value` lines"),
+        ("---\ntitle: never closed\n\nbody\n", "never ends"),
+        ("---\ntitle: t\nstatus: secret\n---\n", "neither 'draft' nor 'published'"),
+        ("---\ntitle: t\ndate: someday\n---\n", "is not a date"),
+        ("---\na: &x [1]\nb: [*x, *x]\n---\n", "YAML aliases"),
+        ("---\nlayout: post\n---\n\n", "no title"),
+    ],
+)
+def test_broken_front_matter_is_refused_with_a_reason(text, reason):
+    with pytest.raises(NoteFileError, match=re.escape(reason)):
+        parse_note_text(text)
+
+
+def test_front_matter_without_a_title_takes_the_first_line_of_its_body():
+    parsed = parse_note_text("---\ntags: a\n---\n# 垃圾回收\n\n引用计数\n")
+    assert (parsed.title, parsed.body, parsed.tags) == ("垃圾回收", "引用计数", ["a"])
+
+
+def test_an_indented_fence_inside_a_yaml_block_does_not_close_the_front_matter():
+    data, body = split_front_matter("---\ntitle: t\nnote: |\n  a\n  ---\n  b\n---\nbody\n")
+    assert data["note"] == "a\n---\nb\n"
+    assert body == "body"
+
+
+# --- parsing: plain text ----------------------------------------------------------
+
+
+def test_plain_text_title_is_the_first_non_empty_line():
+    parsed = parse_note_text("\n\n  白话Python 进程,线程,协程  \n\n\n批评一个语言\n--Q.yuhen\n")
+    assert parsed.title == "白话Python 进程,线程,协程"
+    assert parsed.body == "批评一个语言\n--Q.yuhen"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("# Closures\n\nbody", "Closures"),
+        ("##闭包 ##\nbody", "闭包"),
+        ("## C#\nbody", "C#"),
+        ("Closures\n========\nbody", "Closures"),
+        ("###\nbody", "fallback"),
+    ],
+)
+def test_plain_text_title_from_a_heading(text, title):
+    parsed = parse_note_text(text, fallback_title="fallback")
+    assert parsed.title == title
+    assert parsed.body == "body"
+
+
+def test_a_paragraph_too_long_for_a_title_stays_in_the_body():
+    line = "长" * 300
+    parsed = parse_note_text(f"{line}\nmore\n")
+    assert parsed.title == "长" * 80 + "…"
+    assert parsed.body == f"{line}\nmore"
+
+
+def test_a_file_of_blank_lines_is_empty():
+    with pytest.raises(NoteFileError, match="empty"):
+        parse_note_text("\n  \n\t\n")
+
+
+# --- parsing: bytes and encodings -------------------------------------------------
+
+NOTE = "---\ntitle: 协程笔记\ntags: [asyncio]\n---\n\n## 事件循环\n\n`await` 让出控制权。\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "encoding"),
+    [
+        (NOTE.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + NOTE.encode("utf-8"), "utf-8"),
+        (NOTE.encode("gbk"), "gb18030"),
+        (NOTE.encode("gb18030"), "gb18030"),
+        (NOTE.encode("utf-16"), "utf-16"),
+    ],
+)
+def test_encodings_are_detected(raw, encoding):
+    parsed = parse_note_bytes(raw, name="n.md")
+    assert (parsed.title, parsed.tags, parsed.encoding) == ("协程笔记", ["asyncio"], encoding)
+    assert parsed.body == "## 事件循环\n\n`await` 让出控制权。"
+
+
+def test_crlf_files_parse_like_lf_files_and_keep_their_line_breaks_in_the_body():
+    parsed = parse_note_bytes(NOTE.replace("\n", "\r\n").encode(), name="n.md")
+    assert (parsed.title, parsed.tags) == ("协程笔记", ["asyncio"])
+    assert parsed.body == "## 事件循环\r\n\r\n`await` 让出控制权。"
+    plain = parse_note_bytes("标题\r\n\r\n正文\r\n".encode("gbk"), name="n.txt")
+    assert (plain.title, plain.body) == ("标题", "正文")
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"", "empty"),
+        (b" \n\r\n\t", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (bytes(range(1, 32)) * 20, "binary"),
+        (b"title\n\x80\x80 body", "not text in UTF-8 or GB18030/GBK"),
+        (b"x" * (MAX_FILE_BYTES + 1), "larger than the 5 MiB limit"),
+    ],
+)
+def test_files_that_are_not_notes_are_refused(raw, reason):
+    with pytest.raises(NoteFileError, match=reason):
+        parse_note_bytes(raw, name="n.md")
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def write(folder, name, text, encoding="utf-8"):
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    return path
+
+
+@pytest.mark.django_db
+def test_importing_a_file_creates_a_note_keyed_by_its_absolute_path(tmp_path):
+    path = write(tmp_path, "post.md", JEKYLL_POST)
+    result = import_note_file(path, default_status="published")
+    note = Note.objects.get()
+    assert (result.outcome, result.slug) == (Outcome.CREATED, note.slug)
+    assert note.source == str(path.resolve())
+    assert note.category.name == "IT_Reference"
+    assert sorted(note.tags.names()) == ["Python", "mechine_learning"]
+    assert note.front_matter == {"layout": "post", "comments": True}
+    assert note.status == "published"
+    assert '<h2 id="pycon2014-shanghai">' in note.body_html
+
+
+@pytest.mark.django_db
+def test_importing_the_same_file_again_skips_it_as_unchanged(tmp_path):
+    path = write(tmp_path, "post.md", JEKYLL_POST)
+    import_note_file(path)
+    before = list(Note.objects.values_list("pk", "updated", "body_html"))
+    assert import_note_file(path).outcome is Outcome.UNCHANGED
+    assert list(Note.objects.values_list("pk", "updated", "body_html")) == before
+
+
+@pytest.mark.django_db
+def test_a_changed_file_updates_its_note_instead_of_adding_one(tmp_path):
+    path = write(tmp_path, "post.md", JEKYLL_POST)
+    import_note_file(path)
+    write(tmp_path, "post.md", JEKYLL_POST.replace("Pycon2014 @Shanghai\ncat", "PyCon 2014\ncat"))
+    result = import_note_file(path)
+    assert result.outcome is Outcome.UPDATED
+    note = Note.objects.get()
+    assert note.title == "PyCon 2014"
+    assert note.slug == "pycon2014-shanghai"  # its address does not move
+
+
+@pytest.mark.django_db
+def test_reimport_keeps_what_staff_set_and_the_file_does_not_say(tmp_path):
+    path = write(tmp_path, "gil.txt", "GIL\n\nold text\n")
+    import_note_file(path)
+    note = Note.objects.get()
+    note.category = make_category("并发编程")
+    note.status = "published"
+    note.save()
+    note.tags.set(["GIL"])
+    write(tmp_path, "gil.txt", "GIL\n\nnew text\n")
+    assert import_note_file(path).outcome is Outcome.UPDATED
+    note.refresh_from_db()
+    assert (note.body, note.category.name, note.status) == ("new text", "并发编程", "published")
+    assert list(note.tags.names()) == ["GIL"]
+
+
+@pytest.mark.django_db
+def test_two_files_with_the_same_title_get_distinct_slugs_and_a_warning(tmp_path):
+    write(tmp_path, "a.md", JEKYLL_POST)
+    write(tmp_path, "b.md", JEKYLL_POST.replace("IT_Reference", "Lectures"))
+    report = import_paths([tmp_path])
+    first, second = report.results
+    assert (first.slug, second.slug) == ("pycon2014-shanghai", "pycon2014-shanghai-2")
+    assert first.warnings == []
+    assert second.warnings == ["possible duplicate of pycon2014-shanghai (same title)"]
+
+
+@pytest.mark.django_db
+def test_a_requested_slug_that_is_taken_gets_a_suffix_and_a_warning(tmp_path):
+    make_note("Other", slug="gil")
+    result = import_note_file(write(tmp_path, "gil.md", "---\ntitle: GIL\nslug: gil\n---\nx\n"))
+    assert result.slug == "gil-2"
+    assert result.warnings == ['slug "gil" is taken; saved as "gil-2"']
+
+
+@pytest.mark.django_db
+def test_categories_nest_in_jekyll_order_and_existing_ones_are_reused(tmp_path):
+    make_category("Python")
+    write(tmp_path, "a.md", "---\ntitle: a\ncategories: [Python, 并发]\n---\n")
+    write(tmp_path, "b.md", "---\ntitle: b\ncategories: [并发]\n---\n")
+    import_paths([tmp_path])
+    assert Note.objects.get(title="a").category.ancestors()[0].name == "Python"
+    assert Note.objects.get(title="b").category == Note.objects.get(title="a").category
+    assert Category.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_file_failing_half_way_leaves_nothing_behind_and_the_rest_imports(tmp_path, monkeypatch):
+    import notes.importers as importers
+
+    real_save = importers.save_note
+
+    def save_then_fail(note, tags):
+        real_save(note, tags)
+        if note.title == "Bad":
+            raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(importers, "save_note", save_then_fail)
+    write(tmp_path, "1-bad.md", "---\ntitle: Bad\ncategories: [Shared]\ntags: [only-bad]\n---\n")
+    write(tmp_path, "2-good.md", "---\ntitle: Good\ncategories: [Shared]\n---\n")
+    report = import_paths([tmp_path])
+    assert [r.outcome for r in report.results] == [Outcome.FAILED, Outcome.CREATED]
+    assert report.results[0].reason == "RuntimeError: disk on fire"
+    assert list(Note.objects.values_list("title", flat=True)) == ["Good"]
+    assert not Tag.objects.filter(name="only-bad").exists()
+    # The category the failed file created was rolled back; the good file made it again.
+    assert Note.objects.get().category == Category.objects.get(name="Shared")
+
+
+@pytest.mark.django_db
+def test_a_dry_run_reports_what_would_happen_and_writes_nothing(tmp_path):
+    write(tmp_path, "a.md", JEKYLL_POST)
+    write(tmp_path, "b.md", JEKYLL_POST)
+    write(tmp_path, "c.md", "---\ntitle: [\n---\n")
+    report = NoteImporter(dry_run=True).run(collect_paths([tmp_path]))
+    assert [r.describe(dry_run=True).split(":")[0] for r in report.results] == [
+        "would create",
+        "would create",
+        "would refuse",
+    ]
+    assert report.results[1].warnings == ["possible duplicate of pycon2014-shanghai (same title)"]
+    assert report.summary() == (
+        "would create: 2, would update: 0, unchanged: 0, would refuse: 1; "
+        "dry run, nothing was written"
+    )
+    assert not Note.objects.exists()
+    assert not Category.objects.exists()
+    assert not Tag.objects.exists()
+
+
+@pytest.mark.django_db
+def test_folders_are_walked_for_note_files_only(tmp_path):
+    write(tmp_path, "posts/2014/a.md", "A\n")
+    write(tmp_path, "posts/b.markdown", "B\n")
+    write(tmp_path, "c.TXT", "C\n")
+    write(tmp_path, "posts/logo.png", b"\x89PNG\x00")
+    write(tmp_path, ".obsidian/workspace.md", "hidden\n")
+    write(tmp_path, "_site/index.txt", "generated\n")
+    report = import_paths([tmp_path, tmp_path / "missing.md"])
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["A", "B", "C"]
+    assert report.summary() == (
+        "created: 3, updated: 0, unchanged: 0, failed: 1 (1 other files ignored)"
+    )
+    assert report.failed[0].describe().endswith("missing.md: no such file or folder")

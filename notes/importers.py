@@ -13,6 +13,8 @@ import contextlib
 import datetime as dt
 import enum
 import hashlib
+import itertools
+import multiprocessing
 import os
 import re
 import zipfile
@@ -24,9 +26,12 @@ from typing import IO, Any
 
 import yaml
 from django.db import transaction
+from django.db.models.signals import m2m_changed
 from django.utils import timezone
 
-from .models import Category, Note, NoteQuerySet, Tag
+from .linking import explicit_link_titles
+from .models import Category, Note, NoteQuerySet, Tag, Topic
+from .note_rendering import RenderedNote, render_note
 from .slugs import slugify_unicode, unique_slug
 
 MiB = 1024 * 1024
@@ -355,6 +360,7 @@ class NoteInput:
     name: str  # the file name, for the fallback title and Jekyll's dated names
     size: int
     read: Callable[[], bytes]
+    path: Path | None = None  # set for files on disk, which worker processes can read
 
     @classmethod
     def from_path(cls, path: Path, *, label: str | None = None) -> NoteInput:
@@ -365,6 +371,7 @@ class NoteInput:
             name=path.name,
             size=resolved.stat().st_size,
             read=resolved.read_bytes,
+            path=resolved,
         )
 
 
@@ -610,9 +617,15 @@ class NoteImporter:
     ) -> ImportReport:
         """Import each item in its own transaction; a dry run rolls all of them back."""
         report = ImportReport(dry_run=self.dry_run)
-        with self._dry_run_rollback():
-            for index, item in enumerate(items, start=1):
-                result = item if isinstance(item, ImportResult) else self.import_one(item)
+        with (
+            self._dry_run_rollback(),
+            Topic.objects.frozen_matcher() as matcher,
+            Note.objects.waiting_links_resolved_at_end(),
+            prepared_in_parallel(items, matcher) as prepared,
+        ):
+            # `prepared` may run on without end for a stream of uploads: items set the length.
+            for index, (item, ready) in enumerate(zip(items, prepared, strict=False), start=1):
+                result = item if isinstance(item, ImportResult) else self.import_one(item, ready)
                 report.results.append(result)
                 if on_result is not None:
                     on_result(result, index)
@@ -629,20 +642,32 @@ class NoteImporter:
             yield
             transaction.set_rollback(True)
 
-    def import_one(self, item: NoteInput) -> ImportResult:
+    def import_one(self, item: NoteInput, prepared: PreparedFile | None = None) -> ImportResult:
         if item.size > MAX_FILE_BYTES:
             return ImportResult.failed(item.label, _too_large(item.size))
         try:
-            raw = item.read()
-            digest = hashlib.sha256(raw).hexdigest()
+            if prepared is None:
+                raw = item.read()
+                digest = hashlib.sha256(raw).hexdigest()
+            else:
+                digest = prepared.digest
             # Unchanged files are recognised before they are even decoded.
             known = notes_from_source(item.key).values_list("pk", "source_hash").first()
             if known and known[1] == digest:
                 return ImportResult(item.label, Outcome.UNCHANGED)
-            parsed = parse_note_bytes(raw, name=item.name)
+            if prepared is not None and prepared.parsed is not None:
+                parsed = prepared.parsed
+            else:
+                parsed = parse_note_bytes(raw if prepared is None else item.read(), name=item.name)
             with transaction.atomic():
                 note = Note.objects.filter(pk=known[0]).first() if known else None
-                result = self._save(item, parsed, digest, note or exported_note_for(parsed))
+                result = self._save(
+                    item,
+                    parsed,
+                    digest,
+                    note or exported_note_for(parsed),
+                    rendered=prepared.rendered if prepared is not None else None,
+                )
         except NoteFileError as error:
             return ImportResult.failed(item.label, str(error))
         except OSError as error:
@@ -656,7 +681,13 @@ class NoteImporter:
         return result
 
     def _save(
-        self, item: NoteInput, parsed: ParsedNote, digest: str, note: Note | None
+        self,
+        item: NoteInput,
+        parsed: ParsedNote,
+        digest: str,
+        note: Note | None,
+        *,
+        rendered: RenderedNote | None = None,
     ) -> ImportResult:
         """Create or update ``note`` (None: a new one) from the file."""
         if note is not None and note.source_hash == digest:
@@ -685,6 +716,9 @@ class NoteImporter:
             else:
                 note.slug = slug
         note.source_hash = digest
+        if rendered is not None:
+            # Made by a worker process; Note.save() uses it only if the body matches.
+            note.prepared_rendering = rendered
         save_note(note, None if parsed.tags is None else self._tag_objects(parsed.tags))
         if created and parsed.updated:
             # An exported note keeps the time it last changed; save() would stamp now.
@@ -705,8 +739,7 @@ class NoteImporter:
         for name in names:
             tag = self._tags.get(name.casefold())
             if tag is None:
-                tag = Tag.objects.filter(name__iexact=name).order_by("pk").first()
-                tag = tag or Tag.objects.create(name=name)
+                tag = tag_named(name)
                 self._tags[name.casefold()] = tag
             tags.append(tag)
         return tags
@@ -721,6 +754,88 @@ class NoteImporter:
         others = sorted(slug for pk, slug in same.items() if pk != note.pk)
         same[note.pk] = note.slug
         return [f"possible duplicate of {slug} (same title)" for slug in others]
+
+
+# --- parallel preparation ------------------------------------------------------------
+
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 200
+
+
+@dataclass
+class PreparedFile:
+    """What a worker process made of a file: its hash and, if it changed, the parsed
+    note and its rendering (``None`` when the main process must render it: a file
+    with ``[[links]]`` needs the database to resolve them)."""
+
+    digest: str
+    parsed: ParsedNote | None = None
+    rendered: RenderedNote | None = None
+
+
+# Handed to the worker processes by fork: the matcher and the hashes already stored.
+_worker_state: dict[str, Any] = {}
+
+
+def _prepare_file(job: tuple[str, str, int]) -> PreparedFile | None:
+    """Read, hash, parse and render one file; ``None`` leaves it all to the main process
+    (which then reports any error the usual way)."""
+    path, name, size = job
+    if size > MAX_FILE_BYTES:
+        return None
+    try:
+        raw = Path(path).read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if _worker_state["known"].get(path) == digest:
+            return PreparedFile(digest)
+        parsed = parse_note_bytes(raw, name=name)
+    except (OSError, NoteFileError):
+        return None
+    rendered = None
+    if not explicit_link_titles(parsed.body):
+        rendered = render_note(parsed.body, _worker_state["matcher"])
+    return PreparedFile(digest, parsed, rendered)
+
+
+@contextlib.contextmanager
+def prepared_in_parallel(
+    items: Iterable[NoteInput | ImportResult], matcher
+) -> Iterator[Iterable[PreparedFile | None]]:
+    """Parse and render files in worker processes while this one writes to the database.
+
+    Rendering (Markdown, Pygments, topic linking) is most of an import's work and needs
+    no database, so on a machine with several cores it runs ahead in other processes.
+    Uploads (a stream read while it is imported) and small imports are prepared here,
+    one by one.
+    """
+    if not isinstance(items, list):
+        yield itertools.repeat(None)
+        return
+    on_disk = [item for item in items if isinstance(item, NoteInput) and item.path]
+    workers = min(2, (os.cpu_count() or 1))
+    if len(on_disk) < PARALLEL_MIN_FILES or workers < 2 or "fork" not in _start_methods():
+        yield [None] * len(items)
+        return
+    _worker_state["matcher"] = matcher
+    _worker_state["known"] = dict(
+        Note.objects.exclude(source="").values_list("source", "source_hash")
+    )
+    jobs = [
+        (str(item.path), item.name, item.size) if isinstance(item, NoteInput) and item.path
+        else ("", "", MAX_FILE_BYTES + 1)
+        for item in items
+    ]  # fmt: skip
+    context = multiprocessing.get_context("fork")
+    # The children never touch the database connection they inherit.
+    with context.Pool(workers) as pool:
+        try:
+            yield pool.imap(_prepare_file, jobs, chunksize=16)
+        finally:
+            _worker_state.clear()
+
+
+def _start_methods() -> list[str]:
+    return multiprocessing.get_all_start_methods()
 
 
 def _describe_error(error: Exception) -> str:
@@ -825,10 +940,35 @@ def save_note(note: Note, tags: list[str] | list[Tag] | None) -> Note:
         new = note._state.adding
         note.save()
         if tags and new:
-            note.tags.add(*tags)  # a new note has no tags to compare with
+            add_tags_to_new_note(note, tags)
         elif tags is not None and not new:
             note.tags.set(tags)
     return note
+
+
+def tag_named(name: str) -> Tag:
+    """The tag of that name, compared case-insensitively as taggit is set to, or a new one."""
+    return Tag.objects.filter(name__iexact=name).order_by("pk").first() or Tag.objects.create(
+        name=name
+    )
+
+
+def add_tags_to_new_note(note: Note, tags: list[str] | list[Tag]) -> None:
+    """``note.tags.add()`` in one INSERT: a new note has no tags to compare with.
+
+    taggit's add() looks up and inserts each tag's row on its own; at ten thousand
+    notes that is most of an import's queries. The same m2m_changed signals are sent
+    so that anything kept in step with tags (the search index) still hears of it.
+    """
+    objects = [tag if isinstance(tag, Tag) else tag_named(tag) for tag in tags]
+    unique = list({tag.pk: tag for tag in objects}.values())
+    pk_set = {tag.pk for tag in unique}
+    through = Note.tags.through
+    signal_kwargs = {"sender": through, "instance": note, "reverse": False, "model": Tag,
+                     "pk_set": pk_set, "using": note._state.db}  # fmt: skip
+    m2m_changed.send(action="pre_add", **signal_kwargs)
+    through.objects.bulk_create([through(content_object=note, tag=tag) for tag in unique])
+    m2m_changed.send(action="post_add", **signal_kwargs)
 
 
 def save_parsed_note(parsed: ParsedNote, *, source: str = "", default_status: str) -> Note:

@@ -27,6 +27,11 @@ VOID_TAGS = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "col",
 _WORD = "A-Za-z0-9_"
 _END = ""  # trie key that marks the end of a term
 _EXPLICIT_LINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]")
+# Code blocks hold no links and most of a code-heavy note's tags (one span per token):
+# they are set aside before parsing and put back untouched. Sanitised HTML has no
+# comments, so a comment is a safe placeholder.
+_PRE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
+_PLACEHOLDER_PREFIX = "notes-pre-block:"
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?:\s|$)")
 SNIPPET_RADIUS = 80
 
@@ -156,8 +161,10 @@ class _Linker(HTMLParser):
         notes_by_title: Mapping[str, LinkTarget],
         first_mention_only: bool,
         exclude_key: int | None,
+        set_aside: list[str],
     ):
         super().__init__(convert_charrefs=True)
+        self.set_aside = set_aside
         self.matcher = matcher
         self.notes_by_title = notes_by_title
         self.first_mention_only = first_mention_only
@@ -217,7 +224,9 @@ class _Linker(HTMLParser):
         self.out.append(f"&{name};")
 
     def handle_comment(self, data):
-        pass
+        if data.startswith(_PLACEHOLDER_PREFIX):
+            self._end_block()
+            self.out.append(self.set_aside[int(data[len(_PLACEHOLDER_PREFIX) :])])
 
     def handle_data(self, data):
         if self.skip_depth:
@@ -305,8 +314,14 @@ def link_html(
     ``[[Note title]]``; topics win over notes of the same name.
     ``exclude_topic`` keeps a topic's own summary from linking to itself.
     """
-    linker = _Linker(matcher, notes_by_title or {}, first_mention_only, exclude_topic)
-    linker.feed(rendered_html)
+    set_aside: list[str] = []
+
+    def set_block_aside(match: re.Match) -> str:
+        set_aside.append(match.group())
+        return f"<!--{_PLACEHOLDER_PREFIX}{len(set_aside) - 1}-->"
+
+    linker = _Linker(matcher, notes_by_title or {}, first_mention_only, exclude_topic, set_aside)
+    linker.feed(_PRE_BLOCK.sub(set_block_aside, rendered_html))
     linker.close()
     linker._end_block()
     linker.result.html = "".join(linker.out)

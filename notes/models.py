@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Max, Q
@@ -11,7 +15,8 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from .linking import LinkResult, LinkTarget, TopicMatcher, explicit_link_titles, link_html
-from .markdown import make_excerpt, render_markdown
+from .markdown import render_markdown
+from .note_rendering import RenderedNote, render_note
 from .slugs import slugify_unicode, unique_slug
 
 
@@ -129,6 +134,24 @@ class NoteQuerySet(models.QuerySet):
             for note in found.only("pk", "title", "slug")
         }
 
+    @contextmanager
+    def waiting_links_resolved_at_end(self) -> Iterator[None]:
+        """Inside the block, notes created are not each checked for ``[[links]]`` waiting
+        for their title; one query at the end finds them all (bulk imports)."""
+        titles: set[str] = set()
+        token = _NEW_TITLES.set(titles)
+        try:
+            yield
+        finally:
+            _NEW_TITLES.reset(token)
+        if titles:
+            from .relinking import schedule_relink
+
+            waiting = NoteLink.objects.annotate(lower_text=Lower("target_text")).filter(
+                target_note=None, target_topic=None, lower_text__in=titles
+            )
+            schedule_relink(note_ids=set(waiting.values_list("source_id", flat=True)))
+
     def for_listing(self) -> NoteQuerySet:
         """What list pages show, without the (large) bodies and with one query for tags."""
         return (
@@ -210,16 +233,20 @@ class Note(models.Model):
                 Note.objects.all(), self.title, fallback="note", max_length=200,
                 exclude_pk=self.pk,
             )  # fmt: skip
-        links = self.refresh_rendering()
+        links = self.refresh_rendering(prepared=self.__dict__.pop("prepared_rendering", None))
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
                 *update_fields, "slug", "body_html", "headings", "auto_excerpt", "updated"
             }  # fmt: skip
         title_changed = self._loaded_title is not None and self._loaded_title != self.title
+        adding = self._state.adding
         super().save(*args, **kwargs)
-        self.store_links(links)
-        if title_changed or self._loaded_title is None:
+        self.store_links(links, replace=not adding)
+        new_titles = _NEW_TITLES.get()
+        if self._loaded_title is None and new_titles is not None:
+            new_titles.add(self.title.casefold())
+        elif title_changed or self._loaded_title is None:
             from .relinking import schedule_relink
 
             # Notes that link here by the old title, or waited for this one, follow along.
@@ -247,40 +274,46 @@ class Note(models.Model):
         if not (self.title or "").strip():
             raise ValidationError({"title": _("A note needs a title.")})
 
-    def refresh_rendering(self, matcher: TopicMatcher | None = None) -> LinkResult:
-        """Render the body, link its topics and ``[[links]]``; the caller stores the links."""
-        rendered = render_markdown(self.body)
-        wanted = explicit_link_titles(self.body)
-        links = link_html(
-            rendered.html,
-            matcher if matcher is not None else Topic.objects.matcher(),
-            notes_by_title=Note.objects.link_targets_by_title(wanted) if wanted else None,
-        )
-        self.body_html = links.html
-        self.headings = [list(heading) for heading in rendered.headings]
-        self.auto_excerpt = make_excerpt(rendered.html)
-        return links
+    def refresh_rendering(
+        self, matcher: TopicMatcher | None = None, prepared: RenderedNote | None = None
+    ) -> LinkResult:
+        """Render the body, link its topics and ``[[links]]``; the caller stores the links.
 
-    def store_links(self, links: LinkResult) -> None:
+        ``prepared`` is a rendering made ahead (by an import's worker processes); it is
+        used only if it was made from the current body.
+        """
+        if prepared is None or prepared.body != self.body:
+            wanted = explicit_link_titles(self.body)
+            prepared = render_note(
+                self.body,
+                matcher if matcher is not None else Topic.objects.matcher(),
+                notes_by_title=Note.objects.link_targets_by_title(wanted) if wanted else None,
+            )
+        self.body_html = prepared.html
+        self.headings = prepared.headings
+        self.auto_excerpt = prepared.excerpt
+        return prepared.links
+
+    def store_links(self, links: LinkResult, *, replace: bool = True) -> None:
         """Replace this note's mention and link rows with what its last rendering found."""
-        self.mentions.all().delete()
-        self.outgoing_links.all().delete()
+        if replace:
+            self.mentions.all().delete()
+            self.outgoing_links.all().delete()
         Mention.objects.bulk_create(
             Mention(note=self, topic_id=key, count=count, snippet=links.snippets.get(key, ""))
             for key, count in links.mentions.items()
         )
-        NoteLink.objects.bulk_create(
-            [
-                NoteLink(
-                    source=self,
-                    target_note_id=target.key if target.kind == "note" else None,
-                    target_topic_id=target.key if target.kind == "topic" else None,
-                    target_text=target.title[:200],
-                )
-                for target in links.explicit
-            ]
-            + [NoteLink(source=self, target_text=text[:200]) for text in links.missing]
-        )
+        new_links = [
+            NoteLink(
+                source=self,
+                target_note_id=target.key if target.kind == "note" else None,
+                target_topic_id=target.key if target.kind == "topic" else None,
+                target_text=target.title[:200],
+            )
+            for target in links.explicit
+        ] + [NoteLink(source=self, target_text=text[:200]) for text in links.missing]
+        if new_links:
+            NoteLink.objects.bulk_create(new_links)
 
     def linking_note_ids(self, old_title: str | None) -> set[int]:
         """Notes whose ``[[links]]`` point, or may now point, at this note."""
@@ -310,6 +343,9 @@ class Note(models.Model):
 
 
 _MATCHER_CACHE: dict[str, tuple[tuple, TopicMatcher]] = {}
+# Set while an import runs, so ten thousand saves do not each ask whether topics changed.
+_NEW_TITLES: ContextVar[set[str] | None] = ContextVar("new_titles", default=None)
+_FROZEN_MATCHER: ContextVar[TopicMatcher | None] = ContextVar("frozen_matcher", default=None)
 
 
 class TopicQuerySet(models.QuerySet):
@@ -321,6 +357,9 @@ class TopicQuerySet(models.QuerySet):
 
     def matcher(self) -> TopicMatcher:
         """One matcher for every name and alias, rebuilt only when topics change."""
+        frozen = _FROZEN_MATCHER.get()
+        if frozen is not None:
+            return frozen
         version = self.version()
         cached = _MATCHER_CACHE.get(self.db)
         if cached is not None and cached[0] == version:
@@ -341,6 +380,15 @@ class TopicQuerySet(models.QuerySet):
         )
         _MATCHER_CACHE[self.db] = (version, matcher)
         return matcher
+
+    @contextmanager
+    def frozen_matcher(self) -> Iterator[TopicMatcher]:
+        """Use one matcher for every save inside the block (bulk imports)."""
+        token = _FROZEN_MATCHER.set(self.matcher())
+        try:
+            yield _FROZEN_MATCHER.get()
+        finally:
+            _FROZEN_MATCHER.reset(token)
 
 
 class Topic(models.Model):

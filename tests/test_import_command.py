@@ -196,3 +196,39 @@ def test_progress_bar_goes_to_stderr_when_asked(corpus):
     assert "] 2/2" in err
     _, quiet = run(good)
     assert quiet == ""
+
+
+def test_large_imports_render_in_worker_processes_with_the_same_result(tmp_path, monkeypatch):
+    from notes import importers
+    from tests.factories import make_topic
+
+    make_topic("GIL", aliases=["全局解释器锁"])
+    for index in range(6):
+        extra = "\n\nSee [[Note 0]]." if index == 5 else ""
+        (tmp_path / f"n{index}.md").write_text(
+            f"# Note {index}\n\n全局解释器锁 and the GIL.\n\n```python\nx = {index}\n```{extra}\n",
+            encoding="utf-8",
+        )
+    prepared_in_workers = []
+    real_import_one = importers.NoteImporter.import_one
+
+    def spy(self, item, prepared=None):
+        prepared_in_workers.append(prepared is not None and prepared.parsed is not None)
+        return real_import_one(self, item, prepared)
+
+    monkeypatch.setattr(importers.NoteImporter, "import_one", spy)
+    monkeypatch.setattr(importers, "PARALLEL_MIN_FILES", 2)
+    report = importers.import_paths([tmp_path])
+    assert report.counts[importers.Outcome.CREATED] == 6
+    assert prepared_in_workers == [True] * 6
+    parallel = {n.title: (n.body_html, n.auto_excerpt) for n in Note.objects.all()}
+
+    Note.objects.all().delete()
+    prepared_in_workers.clear()
+    monkeypatch.setattr(importers, "PARALLEL_MIN_FILES", 10_000)
+    importers.import_paths([tmp_path])
+    assert prepared_in_workers == [False] * 6
+    sequential = {n.title: (n.body_html, n.auto_excerpt) for n in Note.objects.all()}
+    assert parallel == sequential
+    assert 'href="/topics/gil/"' in parallel["Note 1"][0]
+    assert 'href="/notes/note-0/"' in parallel["Note 5"][0]

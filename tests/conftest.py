@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -17,3 +20,20 @@ def reader_client(db):
     client = Client()
     client.force_login(make_user())
     return client
+
+
+@pytest.fixture
+def seeds() -> Path:
+    """The learners' real notes in ../shared/seeds (or NOTES_SEEDS_DIR).
+
+    Missing seeds skip the tests on a developer's machine but fail them in CI,
+    where shared/ is always beside the checkout.
+    """
+    default = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    folder = Path(os.environ.get("NOTES_SEEDS_DIR") or default)
+    if not folder.is_dir() or not any(folder.iterdir()):
+        message = f"seed notes not found in {folder}; set NOTES_SEEDS_DIR to their folder"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return folder

@@ -1,7 +1,6 @@
 """`manage.py import_notes`: the real seed notes, and a corpus of broken files."""
 
 import codecs
-import os
 from io import StringIO
 from pathlib import Path
 
@@ -15,19 +14,6 @@ from notes.models import Category, Note, Tag
 pytestmark = pytest.mark.django_db
 
 PYCON = "Pycon2014 @Shanghai"
-
-
-@pytest.fixture
-def seeds() -> Path:
-    """The learners' real notes in ../shared/seeds (or NOTES_SEEDS_DIR)."""
-    default = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-    folder = Path(os.environ.get("NOTES_SEEDS_DIR") or default)
-    if not folder.is_dir() or not any(folder.iterdir()):
-        message = f"seed notes not found in {folder}; set NOTES_SEEDS_DIR to their folder"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return folder
 
 
 def run(*args: str) -> tuple[str, str]:

@@ -228,3 +228,26 @@ def test_admin_saves_a_topic_with_inline_aliases_and_relinks_once(admin_client, 
     assert response.status_code == 302
     note.refresh_from_db()
     assert mentions_of(note) == {"Closure": 1}
+
+
+def test_seed_notes_link_the_core_topics_of_the_starter_map(seeds):
+    import yaml
+    from django.conf import settings
+
+    from notes.importers import import_paths
+    from notes.topic_map import load_topic_map
+
+    starter = settings.BASE_DIR / "notes" / "sample" / "topics.yaml"
+    load_topic_map(yaml.safe_load(starter.read_text(encoding="utf-8")))
+    import_paths([seeds], default_status=Note.Status.PUBLISHED)
+    linked = {
+        topic.name
+        for topic in Topic.objects.all()
+        if Note.objects.filter(body_html__contains=f'href="{topic.get_absolute_url()}"').exists()
+    }
+    wanted = {"GIL", "Garbage collection", "Hashing", "Closure", "Process", "Thread", "Coroutine"}
+    assert wanted <= linked
+    gc_note = Note.objects.get(body__contains="Python垃圾回收机制")
+    assert {"Garbage collection", "Mark and sweep", "Hashing", "Closure"} <= set(
+        gc_note.mentions.values_list("topic__name", flat=True)
+    )

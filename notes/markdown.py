@@ -50,7 +50,7 @@ ALLOWED_ATTRIBUTES = {
     "pre": {"class"},
     "span": {"class"},
     "div": {"class"},
-    "td": {"style", "colspan", "rowspan"},
+    "td": {"style", "colspan", "rowspan"},  # style: text-align only, made a class below
     "th": {"style", "colspan", "rowspan"},
     "ol": {"start"},
     **{f"h{level}": {"id"} for level in range(1, 7)},
@@ -93,8 +93,13 @@ def normalize_source(text: str) -> str:
     return "".join(out)
 
 
+# Table alignment arrives as inline style, which the Content-Security-Policy forbids;
+# the sanitiser keeps only text-align, and it becomes a class the stylesheet knows.
+_ALIGN_STYLE = re.compile(r' style="text-align:\s*(left|right|center);?"')
+
+
 def sanitize_html(dirty: str) -> str:
-    return nh3.clean(
+    clean = nh3.clean(
         dirty,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -103,6 +108,7 @@ def sanitize_html(dirty: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    return _ALIGN_STYLE.sub(r' class="align-\1"', clean)
 
 
 def _flatten_toc(tokens: list[dict], out: list[tuple[int, str, str]]) -> None:

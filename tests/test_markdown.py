@@ -28,10 +28,18 @@ def test_fenced_python_code_is_highlighted_with_pygments_classes():
     assert '<span class="k">def</span>' in html
 
 
-def test_tables_render_with_alignment():
-    html = render_markdown("|a|b|\n|:-|-:|\n|1|2|\n").html
+def test_tables_render_with_alignment_as_classes_not_inline_style():
+    html = render_markdown("|a|b|c|\n|:-|-:|:-:|\n|1|2|3|\n").html
     assert "<table>" in html
-    assert 'style="text-align:right"' in html
+    assert '<td class="align-right">2</td>' in html
+    assert '<th class="align-center">c</th>' in html
+    assert "style=" not in html
+
+
+def test_raw_html_table_cells_keep_no_other_style():
+    html = render_markdown('<table><tr><td style="color:red;text-align:left">x</td></tr></table>').html
+    assert "color" not in html
+    assert "style=" not in html
 
 
 def test_headings_list_has_every_level_for_the_table_of_contents():

@@ -126,3 +126,39 @@ def test_reader_follows_a_topic_link_to_the_topic_page_and_on_to_the_map(live_se
     page.locator("svg.mindmap a[href='/topics/coroutine/']").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Coroutine"
+
+
+def test_pages_and_admin_run_under_the_content_security_policy(live_server, page):
+    from tests.factories import make_topic, make_user
+
+    make_user(username="editor", superuser=True)
+    make_topic("GIL")
+    note = make_note("GIL note", body="The GIL.\n\n|a|b|\n|:-|-:|\n|1|2|\n")
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+
+    page.goto(live_server.url + note.get_absolute_url())
+    assert (
+        page.locator(".note-body td.align-right").evaluate(
+            "cell => getComputedStyle(cell).textAlign"
+        )
+        == "right"
+    )
+    page.goto(live_server.url + "/map/")
+    page.get_by_role("button", name="Zoom in").click()
+
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    page.goto(live_server.url + f"/admin/notes/note/{note.pk}/change/")
+    # The live preview's script runs and re-renders from the server as one types.
+    page.fill("#id_body", "**previewed** text")
+    page.locator(".note-preview strong", has_text="previewed").wait_for(timeout=5000)
+    assert violations == []

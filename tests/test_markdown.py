@@ -37,7 +37,9 @@ def test_tables_render_with_alignment_as_classes_not_inline_style():
 
 
 def test_raw_html_table_cells_keep_no_other_style():
-    html = render_markdown('<table><tr><td style="color:red;text-align:left">x</td></tr></table>').html
+    html = render_markdown(
+        '<table><tr><td style="color:red;text-align:left">x</td></tr></table>'
+    ).html
     assert "color" not in html
     assert "style=" not in html
 

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Q
@@ -7,9 +9,12 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag as TaggitDefaultTag
 
+from .admin_history import compare_view, deleted_notes_view
 from .admin_import import ImportNotesView
+from .forms import NoteAdminForm
 from .models import Category, Note, NoteLink, Tag, Topic, TopicAlias
 
 # The project files tags under notes.Tag (Unicode slugs); taggit's own table stays unused.
@@ -31,7 +36,9 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Note)
-class NoteAdmin(admin.ModelAdmin):
+class NoteAdmin(SimpleHistoryAdmin):
+    form = NoteAdminForm
+    history_list_display = ["compare_with_previous"]
     list_display = ["title", "category", "status", "created", "updated"]
     list_filter = ["status", "category", "tags"]
     list_select_related = ["category"]
@@ -41,7 +48,7 @@ class NoteAdmin(admin.ModelAdmin):
     readonly_fields = ["rendered_preview", "updated", "source"]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "category", "tags"]}),
+        (None, {"fields": ["title", "slug", "status", "category", "tags", "seen_version"]}),
         (_("Body"), {"fields": ["body", "rendered_preview"]}),
         (
             _("More"),
@@ -77,8 +84,41 @@ class NoteAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(ImportNotesView.as_view(model_admin=self)),
                 name="notes_note_import",
             ),
+            path(
+                "deleted/",
+                self.admin_site.admin_view(partial(deleted_notes_view, self)),
+                name="notes_note_deleted",
+            ),
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(partial(compare_view, self)),
+                name="notes_note_compare",
+            ),
             *super().get_urls(),
         ]
+
+    @admin.display(description=_("Changes"))
+    def compare_with_previous(self, record) -> str:
+        previous = record.prev_record
+        if previous is None:
+            return ""
+        url = reverse("admin:notes_note_compare", args=[record.id])
+        return format_html(
+            '<a href="{}?old={}&amp;new={}">{}</a>',
+            url, previous.history_id, record.history_id, _("compare with the version before"),
+        )  # fmt: skip
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        match = request.resolver_match
+        if match and match.url_name == "notes_note_simple_history":
+            # Reverting (or recovering a deleted note) restores the tags of that version.
+            # simple-history's URL passes (object_id, version_id) positionally.
+            version_id = match.kwargs.get("version_id") or match.args[-1]
+            record = Note.history.filter(history_id=version_id).first()
+            if record is not None:
+                form = type(form.__name__, (form,), {"version_tags": record.tag_names})
+        return form
 
     @admin.action(description=_("Publish the selected notes"))
     def publish(self, request, queryset):

@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -161,6 +162,15 @@ class NoteQuerySet(models.QuerySet):
         )
 
 
+class NoteHistoryExtras(models.Model):
+    """What a historical version of a note keeps beyond the note's own columns."""
+
+    tag_names = models.TextField(_("tags"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class Note(models.Model):
     _loaded_title: str | None = None
 
@@ -201,12 +211,20 @@ class Note(models.Model):
         help_text=_("The file this note was imported from; blank for notes written here."),
     )  # fmt: skip
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Bumped by every save: an edit form that saw an older number is editing a stale copy.
+    version = models.PositiveIntegerField(default=1, editable=False)
     front_matter = models.JSONField(
         _("other front matter"), default=dict, blank=True,
         help_text=_("Front-matter keys from the imported file that have no field of their own."),
     )  # fmt: skip
 
     objects = NoteQuerySet.as_manager()
+    # Every change is kept; the rendering is derived from the body, so it is not.
+    history = HistoricalRecords(
+        excluded_fields=["body_html", "headings", "auto_excerpt"],
+        bases=[NoteHistoryExtras],
+        cascade_delete_history=False,
+    )
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -234,10 +252,13 @@ class Note(models.Model):
                 exclude_pk=self.pk,
             )  # fmt: skip
         links = self.refresh_rendering(prepared=self.__dict__.pop("prepared_rendering", None))
+        if not self._state.adding:
+            self.version += 1
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
-                *update_fields, "slug", "body_html", "headings", "auto_excerpt", "updated"
+                *update_fields, "slug", "body_html", "headings", "auto_excerpt", "updated",
+                "version",
             }  # fmt: skip
         title_changed = self._loaded_title is not None and self._loaded_title != self.title
         adding = self._state.adding

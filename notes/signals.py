@@ -1,7 +1,8 @@
 """Topic, alias and note changes that must reach the stored links of other notes."""
 
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
+from simple_history.signals import pre_create_historical_record
 
 from .models import Note, Topic, TopicAlias
 from .relinking import notes_affected_by, schedule_relink, topic_terms
@@ -53,3 +54,21 @@ def note_deleting(sender, instance, **kwargs):
 @receiver(post_delete, sender=Note)
 def note_deleted(sender, instance, **kwargs):
     schedule_relink(note_ids=getattr(instance, "_linking_notes", set()))
+
+
+@receiver(pre_create_historical_record, sender=Note.history.model)
+def remember_tags_in_history(sender, instance, history_instance, **kwargs):
+    if instance.pk and not instance._state.adding:
+        history_instance.tag_names = ", ".join(sorted(instance.tags.names(), key=str.casefold))
+
+
+@receiver(m2m_changed, sender=Note.tags.through)
+def tags_changed(sender, instance, action, reverse, **kwargs):
+    # Tags are saved after the note (the admin's save_related, an import's add), so the
+    # version the note's save just recorded is brought up to date here.
+    if reverse or action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    latest = instance.history.order_by("-history_date", "-history_id").first()
+    if latest is not None:
+        names = ", ".join(sorted(instance.tags.names(), key=str.casefold))
+        type(latest).objects.filter(pk=latest.pk).update(tag_names=names)

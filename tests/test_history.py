@@ -1,0 +1,145 @@
+"""Every change to a note is kept: history, comparing versions, reverting, recovering,
+and refusing to overwrite a note someone else saved meanwhile."""
+
+import pytest
+from django.urls import reverse
+
+from notes.models import Note
+from tests.factories import make_note
+
+pytestmark = pytest.mark.django_db
+
+
+def change_form_data(note: Note, **overrides) -> dict:
+    data = {
+        "title": note.title,
+        "slug": note.slug,
+        "status": note.status,
+        "category": "",
+        "tags": ", ".join(note.tags.names()),
+        "body": note.body,
+        "excerpt": note.excerpt,
+        "created_0": note.created.strftime("%Y-%m-%d"),
+        "created_1": note.created.strftime("%H:%M:%S"),
+        "front_matter": "{}",
+        "seen_version": str(note.version),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_every_save_is_kept_in_history_with_its_tags():
+    note = make_note("Closures", body="v1", tags=["闭包"])
+    note.body = "v2"
+    note.save()
+    note.tags.set(["闭包", "函数"])
+    records = list(note.history.order_by("history_date"))
+    assert [record.body for record in records] == ["v1", "v2"]
+    assert records[0].tag_names == "闭包"
+    assert records[1].tag_names == "函数, 闭包"
+
+
+def test_admin_history_page_lists_versions_with_a_compare_link(admin_client):
+    note = make_note("Closures", body="first")
+    admin_client.post(
+        reverse("admin:notes_note_change", args=[note.pk]),
+        change_form_data(note, body="second"),
+    )
+    response = admin_client.get(reverse("admin:notes_note_history", args=[note.pk]))
+    assert response.status_code == 200
+    assert "compare with the version before" in response.content.decode()
+
+
+def test_compare_shows_the_body_diff_and_changed_fields_escaped(admin_client):
+    note = make_note("Old <b>title</b>", body="line one\nline two\n")
+    note.title = "New title"
+    note.body = "line one\nline 2 <script>x</script>\n"
+    note.save()
+    old, new = note.history.order_by("history_date")
+    response = admin_client.get(
+        reverse("admin:notes_note_compare", args=[note.pk]),
+        {"old": old.history_id, "new": new.history_id},
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<span class="diff-removed">-line two</span>' in content
+    assert '<span class="diff-added">+line 2 &lt;script&gt;x&lt;/script&gt;</span>' in content
+    assert "Old &lt;b&gt;title&lt;/b&gt;" in content
+
+
+def test_compare_with_unknown_versions_is_404(admin_client):
+    note = make_note()
+    url = reverse("admin:notes_note_compare", args=[note.pk])
+    assert admin_client.get(url, {"old": "x", "new": "1"}).status_code == 404
+    assert admin_client.get(url, {"old": "999", "new": "998"}).status_code == 404
+
+
+def test_reverting_to_an_old_version_restores_body_and_tags(admin_client):
+    note = make_note("Closures", body="the original", tags=["闭包"])
+    note.body = "a bad edit"
+    note.save()
+    note.tags.set(["wrong"])
+    first = note.history.earliest("history_date")
+    url = reverse("admin:notes_note_simple_history", args=[note.pk, first.history_id])
+    form_page = admin_client.get(url)
+    assert form_page.context["adminform"].form.initial["tags"] == "闭包"
+    current = Note.objects.get(pk=note.pk)
+    response = admin_client.post(
+        url,
+        change_form_data(
+            current, body="the original", tags="闭包", seen_version=str(current.version)
+        ),
+    )
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.body == "the original"
+    assert list(note.tags.names()) == ["闭包"]
+    assert note.version > current.version
+
+
+def test_a_deleted_note_can_be_recovered(admin_client):
+    note = make_note("Lost note", body="precious", tags=["keep"])
+    pk = note.pk
+    note.delete()
+    listing = admin_client.get(reverse("admin:notes_note_deleted"))
+    assert "Lost note" in listing.content.decode()
+    last = Note.history.filter(id=pk).exclude(history_type="-").latest("history_date")
+    url = reverse("admin:notes_note_simple_history", args=[pk, last.history_id])
+    form = admin_client.get(url).context["adminform"].form
+    assert form.initial["tags"] == "keep"
+    data = change_form_data(last.instance, tags="keep", seen_version="")
+    assert admin_client.post(url, data).status_code == 302
+    restored = Note.objects.get(pk=pk)
+    assert restored.body == "precious"
+    assert list(restored.tags.names()) == ["keep"]
+    assert "precious" in restored.body_html
+    assert list(admin_client.get(reverse("admin:notes_note_deleted")).context["deleted"]) == []
+
+
+def test_stale_edit_is_refused_with_what_changed_and_nothing_is_lost(admin_client):
+    note = make_note("Shared note", body="original")
+    stale = change_form_data(note, body="my edit")
+    # Someone else saves first.
+    note.body = "their edit"
+    note.save()
+    response = admin_client.post(reverse("admin:notes_note_change", args=[note.pk]), stale)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "changed by" in content and "after you opened it" in content
+    assert "body" in content
+    # The refused form still holds my text, and their text is what is saved.
+    assert response.context["adminform"].form.data["body"] == "my edit"
+    note.refresh_from_db()
+    assert note.body == "their edit"
+
+
+def test_fresh_edit_is_saved_and_bumps_the_version(admin_client):
+    note = make_note("Solo", body="v1")
+    before = note.version
+    response = admin_client.post(
+        reverse("admin:notes_note_change", args=[note.pk]), change_form_data(note, body="v2")
+    )
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.body == "v2"
+    assert note.version == before + 1

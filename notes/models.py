@@ -559,3 +559,16 @@ class NoteLink(models.Model):
     @property
     def is_missing(self) -> bool:
         return self.target_note_id is None and self.target_topic_id is None
+
+
+class ContentVersion(models.Model):
+    """One counter, bumped by every change readers could see; cached pages carry it in
+    their keys, so a change retires them all at once in every worker process."""
+
+    counter = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("content version")
+
+    def __str__(self) -> str:
+        return str(self.counter)

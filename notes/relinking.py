@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Q
 
+from .caching import bump_content_version
 from .models import Note, Topic, TopicAlias
 
 _PENDING_ATTR = "_notes_pending_relink"
@@ -23,6 +24,9 @@ def relink_notes(notes: Iterable[Note]) -> int:
             Note.objects.filter(pk=note.pk).update(body_html=note.body_html)
             note.store_links(links)
         count += 1
+    if count:
+        # Saved with update(), which sends no signal: retire the cached pages here.
+        bump_content_version()
     return count
 
 

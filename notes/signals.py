@@ -4,7 +4,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
-from .models import Note, Topic, TopicAlias
+from .caching import bump_content_version
+from .models import Category, Note, Tag, Topic, TopicAlias
 from .relinking import notes_affected_by, schedule_relink, topic_terms
 
 
@@ -72,3 +73,20 @@ def tags_changed(sender, instance, action, reverse, **kwargs):
     if latest is not None:
         names = ", ".join(sorted(instance.tags.names(), key=str.casefold))
         type(latest).objects.filter(pk=latest.pk).update(tag_names=names)
+
+
+@receiver(post_save, sender=Note)
+@receiver(post_delete, sender=Note)
+@receiver(post_save, sender=Category)
+@receiver(post_delete, sender=Category)
+@receiver(post_save, sender=Tag)
+@receiver(post_delete, sender=Tag)
+@receiver(post_save, sender=Topic)
+@receiver(post_delete, sender=Topic)
+@receiver(post_save, sender=TopicAlias)
+@receiver(post_delete, sender=TopicAlias)
+@receiver(m2m_changed, sender=Note.tags.through)
+@receiver(m2m_changed, sender=Topic.related.through)
+def content_changed(sender, **kwargs):
+    # Anything a reader could see changed: every cached page is now out of date.
+    bump_content_version()

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -263,3 +265,27 @@ def map_json(request):
     roots = build_map(Note.objects.visible_to(request.user))
     content = to_json(roots, base_url=request.build_absolute_uri("/"))
     return _map_download(request, content, "application/json", "python-topics.json")
+
+
+def switch_language(request):
+    """Remember the reader's language and go back to where they were.
+
+    A plain link rather than Django's POST form: the pages then hold no CSRF token,
+    so one cached copy serves every reader.
+    """
+    language = request.GET.get("language", "")
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if check_for_language(language) and language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response

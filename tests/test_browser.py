@@ -81,7 +81,7 @@ def test_language_switch_turns_the_interface_chinese(live_server, page):
     make_note("A note")
     page.goto(live_server.url + "/")
     assert page.locator("#recent-heading").inner_text() == "Recent notes"
-    page.get_by_role("button", name="中文").click()
+    page.get_by_role("link", name="中文").click()
     page.wait_for_load_state()
     assert page.locator("#recent-heading").inner_text() == "最近的笔记"
     assert page.locator("html").get_attribute("lang") == "zh-hans"

@@ -156,8 +156,9 @@ class TestDrafts:
 
 def test_language_switch_renders_the_interface_in_chinese(client):
     make_note("A note")
-    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    response = client.get(reverse("notes:switch-language"), {"language": "zh-hans", "next": "/"})
     assert response.status_code == 302
+    assert response["Location"] == "/"
     content = client.get(reverse("notes:home")).content.decode()
     assert '<html lang="zh-hans">' in content
     assert "最近的笔记" in content
@@ -166,3 +167,15 @@ def test_language_switch_renders_the_interface_in_chinese(client):
 def test_accept_language_header_picks_chinese(client):
     content = client.get(reverse("notes:home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "最近的笔记" in content
+
+
+def test_language_switch_refuses_to_redirect_elsewhere(client):
+    response = client.get(
+        reverse("notes:switch-language"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_unknown_language_is_ignored(client):
+    response = client.get(reverse("notes:switch-language"), {"language": "xx", "next": "/"})
+    assert "django_language" not in response.cookies

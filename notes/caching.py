@@ -1,0 +1,59 @@
+"""Whole-page caching for readers, retired the moment anything they could see changes.
+
+Pages are the same for every reader who is not staff (staff also see drafts and edit
+links, so they are never served from the cache). A cached page's key holds the
+language, the address and the content version, one row in the database that every
+change bumps: a new version makes every older page unreachable in all worker
+processes at once, whatever cache backend holds them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+from .models import ContentVersion
+
+
+def content_version() -> int:
+    counter = ContentVersion.objects.filter(pk=1).values_list("counter", flat=True).first()
+    return counter or 0
+
+
+def bump_content_version() -> None:
+    if not ContentVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
+        ContentVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+
+
+def page_key(request: HttpRequest, version: int) -> str:
+    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{version}:{get_language()}:{address}"
+
+
+def cache_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve GET pages to non-staff readers from the cache while nothing has changed."""
+
+    @wraps(view)
+    def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if request.method not in {"GET", "HEAD"} or (user.is_active and user.is_staff):
+            return view(request, *args, **kwargs)
+        key = page_key(request, content_version())
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code == 200 and not response.cookies:
+            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    return cached_view

@@ -1,0 +1,89 @@
+"""Readers get cached pages; any change in the admin shows on them at once."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from notes.models import Note, TopicAlias
+from tests.factories import make_note, make_topic
+from tests.test_history import change_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reader():
+    return Client()
+
+
+@pytest.fixture
+def site():
+    topic = make_topic("GIL", aliases=["全局解释器锁"])
+    note = make_note("Old title", body="The GIL, once.", tags=["并发"])
+    return {"topic": topic, "note": note}
+
+
+def pages(site) -> list[str]:
+    return [
+        site["note"].get_absolute_url(),
+        reverse("notes:tag-detail", args=["并发"]),
+        site["topic"].get_absolute_url(),
+        reverse("notes:home"),
+    ]
+
+
+def test_second_visit_is_served_from_the_cache(reader, site, django_assert_num_queries):
+    url = site["note"].get_absolute_url()
+    first = reader.get(url)
+    with django_assert_num_queries(1):  # the content version, nothing else
+        second = reader.get(url)
+    assert second.content == first.content
+
+
+def test_an_admin_edit_shows_at_once_on_note_tag_topic_and_home(reader, admin_client, site):
+    for url in pages(site):
+        assert "Old title" in reader.get(url).content.decode(), url
+    note = site["note"]
+    response = admin_client.post(
+        reverse("admin:notes_note_change", args=[note.pk]),
+        change_form_data(note, title="New title"),
+    )
+    assert response.status_code == 302
+    for url in pages(site):
+        content = reader.get(url).content.decode()
+        assert "New title" in content, url
+        assert "Old title" not in content, url
+
+
+def test_publishing_a_note_updates_the_map_counts(reader, site):
+    map_url = reverse("notes:map")
+    assert "GIL: 1 note" in reader.get(map_url).content.decode()
+    draft = make_note("Second", body="全局解释器锁", status=Note.Status.DRAFT)
+    assert "GIL: 1 note" in reader.get(map_url).content.decode()
+    draft.status = Note.Status.PUBLISHED
+    draft.save()
+    assert "GIL: 2 notes" in reader.get(map_url).content.decode()
+
+
+def test_a_new_alias_relinks_cached_note_pages(reader, site, django_capture_on_commit_callbacks):
+    note = make_note("Coroutines", body="协程很轻。")
+    assert "/topics/coroutine/" not in reader.get(note.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        topic = make_topic("Coroutine")
+        TopicAlias.objects.create(topic=topic, name="协程")
+    assert 'href="/topics/coroutine/"' in reader.get(note.get_absolute_url()).content.decode()
+
+
+def test_staff_are_never_served_a_readers_cached_page(reader, admin_client, site):
+    draft = make_note("Draft only", status=Note.Status.DRAFT, tags=["并发"])
+    tag_url = reverse("notes:tag-detail", args=["并发"])
+    assert "Draft only" not in reader.get(tag_url).content.decode()
+    assert "Draft only" in admin_client.get(tag_url).content.decode()
+    assert draft.get_absolute_url()
+
+
+def test_pages_are_cached_per_language(reader, site):
+    url = reverse("notes:home")
+    assert "Recent notes" in reader.get(url).content.decode()
+    reader.get(reverse("notes:switch-language"), {"language": "zh-hans", "next": url})
+    assert "最近的笔记" in reader.get(url).content.decode()

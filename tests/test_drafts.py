@@ -1,0 +1,104 @@
+"""Drafts are invisible to anyone but staff, page by page."""
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import make_category, make_draft, make_note, make_topic, make_user
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Secretdraftzzz"
+
+
+@pytest.fixture
+def world():
+    category = make_category("Shared category")
+    topic = make_topic("GIL")
+    public = make_note("Public note", body="The GIL.", category=category, tags=["shared"])
+    draft = make_draft(
+        SECRET,
+        body=f"The GIL again. See [[Public note]]. {SECRET}",
+        category=category,
+        tags=["shared", "draftonlytag"],
+    )
+    return {"category": category, "topic": topic, "public": public, "draft": draft}
+
+
+def readers():
+    anonymous = Client()
+    member = Client()
+    member.force_login(make_user())
+    return {"anonymous": anonymous, "logged-in non-staff": member}
+
+
+def urls(world) -> list[str]:
+    return [
+        "/",
+        "/notes/",
+        "/categories/",
+        world["category"].get_absolute_url(),
+        "/tags/",
+        "/tags/shared/",
+        world["topic"].get_absolute_url(),
+        world["public"].get_absolute_url(),
+        "/map/",
+        "/map.opml",
+        "/map.mm",
+        "/map.json",
+        "/feeds/rss/",
+        "/feeds/atom/",
+        "/feeds/tags/shared/rss/",
+        f"/feeds/categories/{world['category'].slug}/atom/",
+        "/sitemap.xml",
+    ]
+
+
+def test_no_page_shows_a_draft_to_readers(world):
+    for who, client in readers().items():
+        for url in urls(world):
+            response = client.get(url)
+            assert response.status_code == 200, (who, url)
+            content = response.content.decode().lower()
+            assert SECRET.lower() not in content, (who, url)
+            assert "draftonlytag" not in content, (who, url)
+
+
+def test_draft_pages_and_draft_only_tags_are_404_for_readers(world):
+    for who, client in readers().items():
+        assert client.get(world["draft"].get_absolute_url()).status_code == 404, who
+        assert client.get("/tags/draftonlytag/").status_code == 404, who
+        assert client.get("/feeds/tags/draftonlytag/rss/").status_code == 404, who
+
+
+def test_counts_leave_drafts_out_for_readers(world, admin_client):
+    category_counts = Client().get("/categories/").context["categories"]
+    assert category_counts.get(pk=world["category"].pk).num_notes == 1
+    tags = {tag.name: tag.num_notes for tag in Client().get("/tags/").context["tags"]}
+    assert tags == {"shared": 1}
+    topic_page = Client().get(world["topic"].get_absolute_url())
+    assert topic_page.context["paginator"].count == 1
+    gil = json.loads(Client().get("/map.json").content)["topics"][0]
+    assert gil["notes"] == 1
+    assert json.loads(admin_client.get("/map.json").content)["topics"][0]["notes"] == 2
+
+
+def test_backlinks_from_drafts_are_hidden_from_readers(world, admin_client):
+    url = world["public"].get_absolute_url()
+    assert list(Client().get(url).context["linked_from"]) == []
+    assert [n.title for n in admin_client.get(url).context["linked_from"]] == [SECRET]
+
+
+def test_staff_see_drafts_on_lists_and_pages(world, admin_client):
+    assert SECRET in admin_client.get("/notes/").content.decode()
+    assert admin_client.get(world["draft"].get_absolute_url()).status_code == 200
+    assert SECRET in admin_client.get(world["topic"].get_absolute_url()).content.decode()
+
+
+def test_feeds_and_sitemap_never_list_drafts_even_for_staff(world, admin_client):
+    rss = ET.fromstring(admin_client.get("/feeds/rss/").content)
+    assert SECRET not in [item.findtext("title") for item in rss.iter("item")]
+    assert SECRET.lower() not in admin_client.get(reverse("sitemap")).content.decode().lower()

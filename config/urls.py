@@ -1,12 +1,19 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponse
 from django.urls import include, path
 
 from notes import feeds
 from notes.caching import cache_for_readers as cached
 from notes.sitemaps import SITEMAPS
 
+def healthz(request):
+    """For load balancers and uptime checks; also the benchmarks' trivial-view ceiling."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("feeds/rss/", cached(feeds.LatestNotesFeed()), name="feed-rss"),

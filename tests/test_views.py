@@ -179,3 +179,10 @@ def test_language_switch_refuses_to_redirect_elsewhere(client):
 def test_unknown_language_is_ignored(client):
     response = client.get(reverse("notes:switch-language"), {"language": "xx", "next": "/"})
     assert "django_language" not in response.cookies
+
+
+def test_health_check_answers_ok_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"

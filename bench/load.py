@@ -43,7 +43,7 @@ def site_environment(folder: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         DJANGO_SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; TLS is the proxy's job
         DJANGO_SQLITE_PATH=str(folder / "site.sqlite3"),
         DJANGO_STATIC_ROOT=str(folder / "static"),

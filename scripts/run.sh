@@ -15,7 +15,7 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
 
-.venv/bin/python manage.py migrate --noinput
+.venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py load_sample_content
 .venv/bin/python manage.py ensure_local_admin
 

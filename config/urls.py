@@ -7,6 +7,7 @@ from notes import feeds
 from notes.caching import cache_for_readers as cached
 from notes.sitemaps import SITEMAPS
 
+
 def healthz(request):
     """For load balancers and uptime checks; also the benchmarks' trivial-view ceiling."""
     return HttpResponse("ok", content_type="text/plain")

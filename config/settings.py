@@ -128,20 +128,37 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
-SQLITE_PATH = Path(env("SQLITE_PATH", str(BASE_DIR / "var" / "db.sqlite3")))
-SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+# PostgreSQL when DATABASE_URL is set (the name every host uses), else embedded SQLite.
+DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+if DATABASE_URL:
+    import dj_database_url
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": SQLITE_PATH,
-        "OPTIONS": {
-            # WAL lets readers carry on while the admin or an import writes.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-        },
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     }
-}
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        # notes.search has an SQLite and a PostgreSQL implementation, nothing else.
+        raise ImproperlyConfigured(
+            "DATABASE_URL must be a postgres:// URL; unset it to use the embedded SQLite."
+        )
+    # Trigram search and indexes (notes.search). Listed only here because the app
+    # registers psycopg type handlers, which mean nothing to SQLite.
+    INSTALLED_APPS.append("django.contrib.postgres")
+else:
+    SQLITE_PATH = Path(env("SQLITE_PATH", str(BASE_DIR / "var" / "db.sqlite3")))
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            "OPTIONS": {
+                # WAL lets readers carry on while the admin or an import writes.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

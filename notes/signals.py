@@ -7,6 +7,7 @@ from simple_history.signals import pre_create_historical_record
 from .caching import bump_content_version
 from .models import Category, Note, Tag, Topic, TopicAlias
 from .relinking import notes_affected_by, schedule_relink, topic_terms
+from .search import schedule_index
 
 
 @receiver(pre_save, sender=Topic)
@@ -90,3 +91,48 @@ def tags_changed(sender, instance, action, reverse, **kwargs):
 def content_changed(sender, **kwargs):
     # Anything a reader could see changed: every cached page is now out of date.
     bump_content_version()
+
+
+# The search index (notes.search) follows every change to a note's title, body or tags.
+# Signals rather than SQL triggers: tags are saved after the note, through taggit.
+
+
+@receiver(post_save, sender=Note)
+@receiver(post_delete, sender=Note)
+def reindex_note(sender, instance, **kwargs):
+    schedule_index([instance.pk])
+
+
+@receiver(m2m_changed, sender=Note.tags.through)
+def reindex_retagged_note(sender, instance, action, reverse, pk_set, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        # Reversed, the instance is a tag and pk_set holds its notes.
+        schedule_index((pk_set or ()) if reverse else [instance.pk])
+
+
+@receiver(pre_save, sender=Tag)
+def remember_tag_name(sender, instance, **kwargs):
+    instance._indexed_name = (
+        Tag.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+@receiver(post_save, sender=Tag)
+def reindex_renamed_tag(sender, instance, created, **kwargs):
+    if not created and getattr(instance, "_indexed_name", instance.name) != instance.name:
+        schedule_index(instance.tagged_notes.values_list("content_object_id", flat=True))
+
+
+@receiver(pre_delete, sender=Tag)
+def remember_tagged_notes(sender, instance, **kwargs):
+    # Its taggings go without an m2m signal: find their notes while they still exist.
+    instance._tagged_note_ids = list(
+        instance.tagged_notes.values_list("content_object_id", flat=True)
+    )
+
+
+@receiver(post_delete, sender=Tag)
+def reindex_untagged_notes(sender, instance, **kwargs):
+    schedule_index(getattr(instance, "_tagged_note_ids", ()))

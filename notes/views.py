@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
@@ -10,6 +10,13 @@ from django.views.generic import DetailView, ListView, TemplateView
 from .map_exports import to_freemind, to_json, to_opml
 from .mindmap import layout_tree
 from .models import Category, Mention, Note, Tag, Topic
+from .search import (
+    SearchPaginator,
+    add_highlights,
+    clean_name,
+    search_notes,
+    suggest_tags,
+)
 from .topic_map import MapNode, build_map, note_counts, topic_path
 
 
@@ -289,3 +296,47 @@ def switch_language(request):
             secure=request.is_secure(),
         )
     return response
+
+
+class SearchView(VisibleNotesMixin, ListView):
+    """Words, tags (all of them) and a category, combined; best matches first."""
+
+    paginate_by = settings.NOTES_PER_PAGE
+    paginator_class = SearchPaginator
+    template_name = "notes/search.html"
+
+    def get_queryset(self):
+        params = self.request.GET
+        self.search = search_notes(
+            self.visible_notes(),
+            text=params.get("q", ""),
+            tags=params.getlist("tag"),
+            category=params.get("category", ""),
+        )
+        return self.search.notes
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        results = list(context["page_obj"].object_list)
+        add_highlights(results, self.search.terms)
+        context.update(
+            search=self.search,
+            results=results,
+            categories=Category.objects.order_by("name").only("name", "slug"),
+            tag_filters=[
+                (name, self._without_tag(name.casefold())) for name in self.search.tag_names
+            ],
+        )
+        return context
+
+    def _without_tag(self, folded_name: str) -> str:
+        params = self.request.GET.copy()
+        kept = [tag for tag in params.getlist("tag") if clean_name(tag).casefold() != folded_name]
+        params.setlist("tag", kept)
+        params.pop("page", None)
+        return f"?{params.urlencode()}"
+
+
+def tag_autocomplete(request):
+    names = suggest_tags(Note.objects.visible_to(request.user), request.GET.get("q", ""))
+    return JsonResponse({"tags": names}, json_dumps_params={"ensure_ascii": False})

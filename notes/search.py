@@ -1,0 +1,586 @@
+"""Finding notes by words, tags and category, on SQLite and on PostgreSQL.
+
+Each note has one ``SearchEntry`` row: its title, its tag names and the plain text
+of its rendered body, all case-folded. On SQLite that table is an FTS5 virtual table
+with the trigram tokenizer, which finds any run of three or more characters, so
+Chinese needs no word segmentation, and ranks by bm25. On PostgreSQL it is an
+ordinary table whose pg_trgm GIN indexes answer the same substring matches
+(``LIKE '%垃圾回收%'``), ranked by where the words were found.
+
+A word of one or two characters (协程, GC) holds no trigram. SQLite looks it up as
+the indexed trigrams that start with it; PostgreSQL scans for it, among the notes
+that any longer word of the query found.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import overload
+
+from django.core.paginator import Paginator
+from django.db import connections, models, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import Combinable, RawSQL
+from django.utils.translation import gettext as _
+
+from .markdown import plain_text
+from .models import Category, Note, NoteQuerySet, Tag, TaggedNote
+
+MAX_QUERY_LENGTH = 200
+COUNT_LIMIT = 1000
+MAX_TERMS = 12
+MAX_TAGS = 10
+# The shortest word the trigram indexes can look up (FTS5's tokenizer and pg_trgm alike).
+TRIGRAM = 3
+SNIPPET_LENGTH = 220
+# How much of the snippet comes before the first match.
+SNIPPET_LEAD = 60
+SUGGESTIONS = 10
+
+# Sentence punctuation around a word is not part of it; ``*args``, ``__init__`` and
+# ``c++`` keep their symbols, since notes about Python are full of them.
+_EDGE_PUNCTUATION = "\"'`()[]{}<>,.;:!?，。；：！？、“”‘’（）《》【】「」"
+# Chinese sentence punctuation separates words even without a space after it.
+_SEPARATORS = str.maketrans(dict.fromkeys("，。；：！？、", " "))
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+# Weights of a match in the title and in the tags, where bm25 is not available.
+_WEIGHTS = {"title": 2, "tags": 1}
+_PAD = "  "
+# A shorter word is looked up on SQLite as the trigrams starting with it; past this
+# many (a common single character) scanning the text is about as quick.
+MAX_EXPANSION = 300
+
+
+# --- Pure text handling -------------------------------------------------------------
+
+
+def clean_input(value: str) -> str:
+    """User input without control characters (PostgreSQL refuses NUL in text)."""
+    return "".join(" " if unicodedata.category(char) in {"Cc", "Cs"} else char for char in value)
+
+
+def clean_name(value: str) -> str:
+    """A tag name or category slug as typed, made safe to look up."""
+    return " ".join(clean_input(value).split())[:100]
+
+
+def split_terms(text: str) -> list[str]:
+    """The words and "quoted phrases" of a query, case-folded, each once, in order.
+
+    A term with no letter or digit (``*``, ``-``, ``()``) is dropped: on its own it
+    would match almost every note.
+    """
+    terms: list[str] = []
+    for phrase, word in _TERM.findall(clean_input(text).translate(_SEPARATORS)):
+        term = " ".join((phrase or word).split()).strip(_EDGE_PUNCTUATION).casefold()
+        if any(char.isalnum() for char in term) and term not in terms:
+            terms.append(term)
+    return terms
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fts_expression(
+    terms: Iterable[str], expansions: Mapping[str, Sequence[str]] | None = None
+) -> str | None:
+    """FTS5 MATCH syntax requiring every term.
+
+    A term long enough for the trigram index is one double-quoted string with its
+    quotes doubled, so ``NEAR``, ``*``, ``-``, ``OR`` and parentheses are text to
+    find, never operators. A shorter term needs its ``expansions``, the trigrams that
+    start with it; without them it is left out, for the caller to match otherwise.
+    """
+    expansions = expansions or {}
+    parts = []
+    for term in terms:
+        if len(term) >= TRIGRAM:
+            parts.append(_quoted(term))
+        elif expansions.get(term):
+            parts.append("(" + " OR ".join(map(_quoted, expansions[term])) + ")")
+    return " AND ".join(parts) or None
+
+
+def make_fts_query(text: str) -> str | None:
+    """A safe FTS5 MATCH expression for what a reader typed; None if it has no word of
+    three or more characters (shorter words are matched apart, see ``search_notes``)."""
+    return fts_expression(split_terms(text))
+
+
+def document_text(body_html: str) -> str:
+    """The readable text of a rendered body, without the headings' permalink signs."""
+    return " ".join(plain_text(body_html).replace("¶", " ").split())
+
+
+def _terms_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
+    if not terms:
+        return None
+    # Longest first, so "垃圾回收" is marked whole rather than as "垃圾" and "回收".
+    alternatives = sorted(terms, key=len, reverse=True)
+    return re.compile("|".join(re.escape(term) for term in alternatives), re.IGNORECASE)
+
+
+Segments = list[tuple[str, bool]]
+
+
+def highlight(text: str, terms: Sequence[str]) -> Segments:
+    """``text`` cut into (piece, is_match) pairs: the template marks the matches and
+    escapes every piece, so no HTML is ever built here."""
+    pattern = _terms_pattern(terms)
+    if pattern is None:
+        return [(text, False)] if text else []
+    segments: Segments = []
+    position = 0
+    for match in pattern.finditer(text):
+        if match.start() > position:
+            segments.append((text[position : match.start()], False))
+        segments.append((match.group(), True))
+        position = match.end()
+    if position < len(text):
+        segments.append((text[position:], False))
+    return segments
+
+
+def snippet(text: str, terms: Sequence[str], length: int = SNIPPET_LENGTH) -> Segments:
+    """The passage of ``text`` around the first match, highlighted; its start if none."""
+    pattern = _terms_pattern(terms)
+    match = pattern.search(text) if pattern else None
+    start = 0
+    if match is not None and match.end() > length - SNIPPET_LEAD:
+        start = match.start() - SNIPPET_LEAD
+        # Begin at a word boundary when there is one close by (Chinese has none).
+        space = text.find(" ", start, match.start())
+        if 0 <= space - start < 20:
+            start = space + 1
+    end = start + length
+    if match is not None:
+        end = max(end, match.end())
+    segments = highlight(text[start:end], terms)
+    if start > 0:
+        segments.insert(0, ("…", False))
+    if end < len(text):
+        segments.append(("…", False))
+    return segments
+
+
+def index_fields(title: str, body_html: str, tag_names: Iterable[str]) -> dict[str, str]:
+    """The columns of a note's ``SearchEntry``.
+
+    Case-folded here, in Python, so that SQLite and PostgreSQL compare them with the
+    query's case-folded terms in exactly the same way. Each ends with two spaces, so
+    that every character, the last included, starts a trigram (see ``_expand``).
+    """
+    return {
+        "title": title.casefold() + _PAD,
+        "tags": " ".join(sorted(name.casefold() for name in tag_names)) + _PAD,
+        "body": document_text(body_html).casefold() + _PAD,
+    }
+
+
+# --- The index ----------------------------------------------------------------------
+
+
+class SearchEntry(models.Model):
+    """What text search looks at for one note.
+
+    The table is made by migration 0005 for each database (an FTS5 virtual table on
+    SQLite); this model gives both the same columns for writing and filtering. It is
+    kept in step by ``schedule_index()`` from signals rather than by SQL triggers,
+    because a note's tags are saved after the note itself. It lives here, beside the
+    only code that reads and writes it; ``notes.signals``, imported when the app is
+    ready, imports this module and so registers it.
+    """
+
+    # rowid is FTS5's key; a virtual table can hold no foreign key, hence no constraint.
+    # Entries go with their note through the post_delete signal (notes.signals), so the
+    # admin's delete confirmation does not list them.
+    note = models.OneToOneField(
+        Note,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        related_name="search_entry",
+    )
+    title = models.TextField()
+    tags = models.TextField()
+    body = models.TextField()
+
+    class Meta:
+        app_label = "notes"
+        db_table = "notes_searchentry"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+_PENDING_ATTR = "_notes_pending_search_index"
+_BATCH = 500
+
+
+def schedule_index(note_ids: Iterable[int]) -> None:
+    """Reindex these notes when the current transaction commits (at once outside one).
+
+    A note and its tags are saved in one transaction by the admin and the importer:
+    indexing once, at the end, halves the full-text work of every edit. A search in
+    the same transaction catches up first (``update_index``).
+    """
+    connection = transaction.get_connection()
+    pending = getattr(connection, _PENDING_ATTR, None)
+    if pending is None:
+        pending = set()
+        setattr(connection, _PENDING_ATTR, pending)
+    pending.update(note_ids)
+    # Registered every time: a rolled-back transaction drops its callbacks, not the set.
+    transaction.on_commit(update_index)
+
+
+def update_index() -> None:
+    """Index the notes waiting on this connection, if any."""
+    connection = transaction.get_connection()
+    pending = getattr(connection, _PENDING_ATTR, None)
+    if pending:
+        setattr(connection, _PENDING_ATTR, None)
+        index_notes(pending)
+
+
+def index_notes(note_ids: Iterable[int]) -> None:
+    """Store what search looks at for these notes, replacing what was there; notes that
+    no longer exist leave the index."""
+    ids = sorted(note_ids)
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
+        names: dict[int, list[str]] = {}
+        tagged = TaggedNote.objects.filter(content_object_id__in=batch)
+        for note_id, name in tagged.values_list("content_object_id", "tag__name"):
+            names.setdefault(note_id, []).append(name)
+        entries = [
+            SearchEntry(
+                note_id=note.pk, **index_fields(note.title, note.body_html, names.get(note.pk, ()))
+            )
+            for note in Note.objects.filter(pk__in=batch).only("pk", "title", "body_html")
+        ]
+        with transaction.atomic():
+            SearchEntry.objects.filter(pk__in=batch).delete()
+            SearchEntry.objects.bulk_create(entries)
+
+
+@transaction.atomic
+def rebuild_index() -> int:
+    """Index every note afresh, after writes that send no signals (``bulk_create``,
+    ``update()``, SQL); returns how many notes were indexed."""
+    SearchEntry.objects.all().delete()
+    ids = list(Note.objects.values_list("pk", flat=True))
+    index_notes(ids)
+    return len(ids)
+
+
+# --- Searching ----------------------------------------------------------------------
+
+
+class RankedNotes:
+    """Text search results for the paginator: the ids of every match, best first, from
+    one query, then the notes of the page asked for by id.
+
+    Counting and then fetching a page would match the words twice. On SQLite the
+    ranking query reads the FTS5 table alone, besides: joined to the notes table, the
+    planner (with no statistics) may run the full-text query once per note instead of
+    once, which takes seconds on a large collection.
+    """
+
+    def __init__(self, ranked_ids: QuerySet, notes: NoteQuerySet) -> None:
+        self._ranked_ids = ranked_ids
+        self._notes = notes
+        self._ids: list[int] | None = None
+
+    def ids(self) -> list[int]:
+        if self._ids is None:
+            self._ids = list(self._ranked_ids)
+        return self._ids
+
+    def count(self) -> int:
+        return len(self.ids())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Note]:
+        return iter(self[:])
+
+    @overload
+    def __getitem__(self, index: int) -> Note: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Note]: ...
+
+    def __getitem__(self, index: int | slice) -> Note | list[Note]:
+        if isinstance(index, slice):
+            wanted = self.ids()[index]
+            found = self._notes.in_bulk(wanted)
+            return [found[pk] for pk in wanted if pk in found]
+        return self._notes.get(pk=self.ids()[index])
+
+
+class SearchPaginator(Paginator):
+    """Counts up to ``limit`` notes found by tags or category alone.
+
+    An exact count of tens of thousands of notes costs more than the rest of the page
+    (PostgreSQL reads them all), and nobody pages that far: the page then says "more
+    than 1,000". Text results are counted exactly, as their ranking lists them all.
+    """
+
+    limit = COUNT_LIMIT
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, RankedNotes):
+            return self.object_list.count()
+        # Unordered: which notes make up the first thousand does not matter here.
+        return self.object_list.order_by()[: self.limit + 1].count()
+
+    @property
+    def count_is_capped(self) -> bool:
+        return not isinstance(self.object_list, RankedNotes) and self.count > self.limit
+
+
+@dataclass
+class SearchResults:
+    notes: NoteQuerySet | RankedNotes
+    # The text searched for, after shortening, and the terms found in it.
+    text: str = ""
+    terms: list[str] = field(default_factory=list)
+    tag_names: list[str] = field(default_factory=list)
+    category: Category | None = None
+    messages: list[str] = field(default_factory=list)
+    # False when nothing was asked for: the page shows the form and no results.
+    asked: bool = False
+
+
+def search_notes(
+    notes: NoteQuerySet,
+    *,
+    text: str = "",
+    tags: Iterable[str] = (),
+    category: str | None = None,
+) -> SearchResults:
+    """Notes among ``notes`` with every word of ``text``, every tag and the category
+    (or one below it), best first; newest first when there are no words.
+
+    ``notes`` is what the reader may see (``Note.objects.visible_to(user)``). Bad
+    input never raises: it is cut, dropped or reported in ``messages``.
+    """
+    update_index()
+    messages: list[str] = []
+    text = clean_input(text).strip()
+    if len(text) > MAX_QUERY_LENGTH:
+        text = text[:MAX_QUERY_LENGTH]
+        messages.append(
+            _("Your query was shortened to its first %(count)d characters.")
+            % {"count": MAX_QUERY_LENGTH}
+        )
+    terms = split_terms(text)
+    if len(terms) > MAX_TERMS:
+        terms = terms[:MAX_TERMS]
+        messages.append(
+            _("Only the first %(count)d words were searched for.") % {"count": MAX_TERMS}
+        )
+    if text and not terms:
+        messages.append(
+            _("“%(query)s” has no letters or digits to search for.") % {"query": text[:50]}
+        )
+
+    tag_names: list[str] = []
+    for name in map(clean_name, tags):
+        if name and name.casefold() not in {known.casefold() for known in tag_names}:
+            tag_names.append(name)
+    if len(tag_names) > MAX_TAGS:
+        tag_names = tag_names[:MAX_TAGS]
+        messages.append(_("Only the first %(count)d tags were used.") % {"count": MAX_TAGS})
+    tag_groups = _visible_tags_named(notes, tag_names)
+    for name in tag_names:
+        if name.casefold() not in tag_groups:
+            messages.append(_("No tag named “%(name)s”.") % {"name": name})
+
+    category_slug = clean_name(category or "")
+    found_category = None
+    if category_slug:
+        # The form sends the slug; a hand-written address may well hold the name.
+        found_category = (
+            Category.objects.filter(Q(slug=category_slug) | Q(name__iexact=category_slug))
+            .order_by(Case(When(slug=category_slug, then=Value(0)), default=Value(1)))
+            .first()
+        )
+        if found_category is None:
+            messages.append(_("No category “%(name)s”.") % {"name": category_slug})
+
+    results = SearchResults(
+        notes=notes.none(),
+        text=text,
+        terms=terms,
+        tag_names=tag_names,
+        category=found_category,
+        messages=messages,
+        asked=bool(terms or tag_names or category_slug),
+    )
+    unknown = len(tag_groups) < len(tag_names) or bool(category_slug and found_category is None)
+    if not results.asked or unknown:
+        return results
+
+    for group in tag_groups.values():
+        # One filter() per tag: each gets its own join, so a note needs them all.
+        notes = notes.filter(tags__in=group)
+    if found_category is not None:
+        notes = notes.filter(category_id__in=found_category.descendant_ids())
+    if not terms:
+        results.notes = notes.for_listing()
+    elif connections[notes.db].vendor == "sqlite":
+        results.notes = RankedNotes(_fts5_ranking(notes, terms), notes.for_listing())
+    else:
+        results.notes = RankedNotes(_trigram_ranking(notes, terms), notes.for_listing())
+    return results
+
+
+def _visible_tags_named(notes: NoteQuerySet, names: Sequence[str]) -> dict[str, list[Tag]]:
+    """The tags called ``names`` (case-insensitively) that some note in ``notes`` has,
+    by case-folded name. A tag only drafts carry stays unknown to readers."""
+    if not names:
+        return {}
+    named = Q()
+    for name in names:
+        named |= Q(name__iexact=name)
+    groups: dict[str, list[Tag]] = {}
+    for tag in Tag.objects.filter(named).filter(_on_some(notes)):
+        groups.setdefault(tag.name.casefold(), []).append(tag)
+    return groups
+
+
+def _on_some(notes: NoteQuerySet) -> Exists:
+    """Tags carried by at least one of ``notes``.
+
+    Correlated, so each tag's first visible note is looked up by the tag's index
+    rather than every visible note listed first.
+    """
+    return Exists(notes.filter(tags=OuterRef("pk")))
+
+
+def _contains(term: str, prefix: str = "") -> Q:
+    return (
+        Q(**{f"{prefix}title__contains": term})
+        | Q(**{f"{prefix}tags__contains": term})
+        | Q(**{f"{prefix}body__contains": term})
+    )
+
+
+def _score(terms: Sequence[str], prefix: str = "") -> Combinable:
+    """Where the terms were found: each in the title, each in the tags.
+
+    Every result has every term somewhere, so the body would add the same to all but
+    a few, and it is by far the longest text to look through again.
+    """
+    score: Combinable = Value(0)
+    for term in terms:
+        for column, weight in _WEIGHTS.items():
+            score += Case(
+                When(**{f"{prefix}{column}__contains": term}, then=Value(weight)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+    return score
+
+
+def _expand(term: str, using: str) -> list[str]:
+    """The indexed trigrams that start with a word of one or two characters.
+
+    The trigram tokenizer keeps spaces and punctuation, and the indexed text ends with
+    two spaces, so every place 协程 appears starts a trigram ("协程的", "协程，",
+    "协程 "...): the notes with any of them are exactly the notes with 协程. The
+    vocabulary table lists them in order, so this is one short range lookup.
+    """
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT term FROM notes_searchentry_vocab WHERE term >= %s AND term < %s LIMIT %s",
+            [term, term + "\U0010ffff", MAX_EXPANSION + 1],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _fts5_ranking(notes: NoteQuerySet, terms: Sequence[str]) -> QuerySet:
+    """The ids of the matching notes, best first, from SQLite's FTS5 table."""
+    entries = SearchEntry.objects.filter(Exists(notes.filter(pk=OuterRef("pk"))))
+    expansions = {}
+    for term in terms:
+        if len(term) < TRIGRAM:
+            trigrams = _expand(term, notes.db)
+            if not trigrams:
+                return entries.none().values_list("pk", flat=True)
+            if len(trigrams) <= MAX_EXPANSION:
+                expansions[term] = trigrams
+            else:
+                entries = entries.filter(_contains(term))
+    expression = fts_expression(terms, expansions)
+    if expression is None:
+        entries = entries.alias(score=_score(terms)).order_by("-score", "-pk")
+    else:
+        entries = entries.filter(
+            RawSQL("notes_searchentry MATCH %s", (expression,), output_field=BooleanField())
+        ).order_by(
+            # bm25 is lower for better matches; the weights are title, tags, body.
+            RawSQL("bm25(notes_searchentry, 10.0, 5.0, 1.0)", ()).asc(),
+            "-pk",
+        )
+    return entries.values_list("pk", flat=True)
+
+
+def _trigram_ranking(notes: NoteQuerySet, terms: Sequence[str]) -> QuerySet:
+    """PostgreSQL: the ids of the notes holding every term, best first. The pg_trgm GIN
+    indexes find the candidates for terms of three or more characters."""
+    for term in terms:
+        notes = notes.filter(_contains(term, "search_entry__"))
+    return (
+        notes.alias(search_score=_score(terms, "search_entry__"))
+        .order_by("-search_score", "-created", "-pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def add_highlights(notes: Sequence[Note], terms: Sequence[str]) -> None:
+    """Give each note of a results page ``search_title`` and ``search_snippet``, lists
+    of (text, is_match) pairs; one query for the page's bodies."""
+    bodies: dict[int, str] = {}
+    if terms and notes:
+        bodies = dict(
+            Note.objects.filter(pk__in=[note.pk for note in notes]).values_list("pk", "body_html")
+        )
+    for note in notes:
+        note.search_title = highlight(note.title, terms)
+        body = document_text(bodies.get(note.pk, ""))
+        note.search_snippet = snippet(body, terms) if terms else []
+
+
+def suggest_tags(notes: NoteQuerySet, text: str, limit: int = SUGGESTIONS) -> list[str]:
+    """Names of tags on ``notes`` containing ``text``, those starting with it first."""
+    text = clean_name(text)
+    tags = Tag.objects.filter(_on_some(notes))
+    if text:
+        tags = tags.filter(name__icontains=text).alias(
+            later=Case(When(name__istartswith=text, then=Value(0)), default=Value(1))
+        )
+        tags = tags.order_by("later", "name")
+    else:
+        tags = tags.order_by("name")
+    return list(tags.values_list("name", flat=True)[:limit])

@@ -1,0 +1,316 @@
+"""The search page, the search box on every page and the tag suggestions endpoint."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from notes.search import SearchPaginator, update_index
+from tests.factories import make_category, make_draft, make_note, make_topic
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+SEARCH = reverse("notes:search")
+SUGGEST = reverse("notes:tag-autocomplete")
+
+
+@pytest.mark.django_db
+class TestSearchPage:
+    def test_results_show_title_category_tags_and_the_marked_passage(self, client):
+        category = make_category("内存管理")
+        make_note(
+            "CPython 的垃圾回收",
+            body="开头。" * 80 + "分代回收之外，CPython 主要靠引用计数。",
+            category=category,
+            tags=["gc", "内存"],
+        )
+        response = client.get(SEARCH, {"q": "引用计数"})
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "1 note found" in content
+        assert "CPython 的垃圾回收" in content
+        assert "内存管理" in content
+        assert 'href="/tags/gc/"' in content
+        assert "主要靠<mark>引用计数</mark>" in content
+
+    def test_title_matches_are_marked(self, client):
+        make_note("Closures in Python", body="Free variables.")
+        content = client.get(SEARCH, {"q": "closure"}).content.decode()
+        assert "<mark>Closure</mark>s in Python" in content
+
+    def test_note_text_is_escaped_around_the_marks(self, client):
+        make_note("<b>Bold</b> script", body="Never trust `<script>alert(1)</script>` text.")
+        content = client.get(SEARCH, {"q": "script"}).content.decode()
+        assert "<script>alert" not in content
+        assert "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;" in content
+        assert "&lt;b&gt;Bold&lt;/b&gt; <mark>script</mark>" in content
+
+    def test_the_query_is_escaped_where_it_is_shown(self, client):
+        content = client.get(SEARCH, {"q": '"><script>alert(1)</script>'}).content.decode()
+        assert "<script>alert(1)" not in content
+        assert "&lt;script&gt;" in content
+
+    def test_empty_search_shows_the_form_and_a_hint(self, client):
+        make_note("A note")
+        response = client.get(SEARCH)
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert 'id="search-q"' in content
+        assert "Type words to look for" in content
+        assert "found" not in content
+
+    def test_no_match_says_so(self, client):
+        make_note("A note")
+        content = client.get(SEARCH, {"q": "nothing like this"}).content.decode()
+        assert "0 notes found" in content
+        assert "No notes match." in content
+
+    def test_messages_are_shown(self, client):
+        content = client.get(SEARCH, {"q": "gil", "tag": "不存在"}).content.decode()
+        assert "No tag named “不存在”." in content
+
+    def test_the_form_keeps_what_was_asked(self, client):
+        category = make_category("并发编程")
+        make_note("协程", category=category, tags=["并发", "asyncio"])
+        asked = {"q": "协程", "tag": ["并发", "asyncio"], "category": "并发编程"}
+        response = client.get(SEARCH, asked)
+        content = response.content.decode()
+        assert 'value="协程"' in content
+        assert '<input type="hidden" name="tag" value="并发">' in content
+        assert f'<option value="{category.slug}" selected>' in content
+        assert [note.title for note in response.context["results"]] == ["协程"]
+
+    def test_each_tag_can_be_removed(self, client):
+        make_note("协程", tags=["并发", "asyncio"])
+        response = client.get(SEARCH, {"q": "协程", "tag": ["并发", "asyncio"], "page": "1"})
+        links = dict(response.context["tag_filters"])
+        assert links["并发"] == "?q=%E5%8D%8F%E7%A8%8B&tag=asyncio"
+        assert links["asyncio"] == "?q=%E5%8D%8F%E7%A8%8B&tag=%E5%B9%B6%E5%8F%91"
+
+    def test_pages_keep_the_query(self, client):
+        for index in range(25):
+            make_note(f"Descriptor {index}", tags=["oop"])
+        first = client.get(SEARCH, {"q": "descriptor", "tag": "oop"})
+        assert len(first.context["results"]) == 20
+        assert 'href="?q=descriptor&amp;tag=oop&amp;page=2"' in first.content.decode()
+        second = client.get(SEARCH, {"q": "descriptor", "tag": "oop", "page": "2"})
+        assert len(second.context["results"]) == 5
+        assert 'href="?q=descriptor&amp;tag=oop&amp;page=1"' in second.content.decode()
+
+    def test_large_tag_results_are_counted_up_to_a_limit(self, client, monkeypatch):
+        monkeypatch.setattr(SearchPaginator, "limit", 3)
+        for index in range(5):
+            make_note(f"Note {index}", tags=["oop"])
+        response = client.get(SEARCH, {"tag": "oop"})
+        assert "More than 3 notes found" in response.content.decode()
+        assert len(response.context["results"]) == 4
+        text = client.get(SEARCH, {"q": "note"}).content.decode()
+        assert "5 notes found" in text
+
+    def test_a_page_past_the_end_is_not_found(self, client):
+        make_note("Descriptor")
+        assert client.get(SEARCH, {"q": "descriptor", "page": "9"}).status_code == 404
+
+    def test_readers_never_see_drafts_and_staff_do(self, client, reader_client, staff_client):
+        make_draft("Secret descriptor")
+        for reader in (client, reader_client):
+            content = reader.get(SEARCH, {"q": "descriptor"}).content.decode()
+            assert "Secret descriptor" not in content
+        content = staff_client.get(SEARCH, {"q": "descriptor"}).content.decode()
+        assert "Secret <mark>descriptor</mark>" in content
+        assert "badge-draft" in content
+
+    def test_chinese_interface(self, client):
+        make_note("协程")
+        response = client.get(SEARCH, {"q": "协程"}, HTTP_ACCEPT_LANGUAGE="zh-CN")
+        assert response.status_code == 200
+
+
+@pytest.mark.django_db
+class TestSearchBoxAndLinks:
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/",
+            "/notes/",
+            "/notes/closures/",
+            "/categories/",
+            "/categories/memory/",
+            "/tags/",
+            "/tags/python/",
+            "/topics/gil/",
+            "/map/",
+            "/search/",
+            "/search/?q=gil",
+        ],
+    )
+    def test_every_page_has_the_search_box(self, client, url):
+        make_topic("GIL")
+        make_note("Closures", category=make_category("Memory"), tags=["Python"])
+        response = client.get(url)
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert '<form class="site-search" action="/search/" method="get" role="search">' in content
+        assert '<label class="visually-hidden" for="site-search-q">' in content
+
+    def test_the_not_found_page_has_the_search_box(self, client):
+        response = client.get("/nowhere/")
+        assert response.status_code == 404
+        assert 'class="site-search"' in response.content.decode()
+
+    def test_tag_page_links_to_the_search_within_the_tag(self, client):
+        make_note("协程入门", tags=["并发"])
+        content = client.get(reverse("notes:tag-detail", args=["并发"])).content.decode()
+        assert 'href="/search/?tag=%E5%B9%B6%E5%8F%91"' in content
+        response = client.get("/search/?tag=%E5%B9%B6%E5%8F%91")
+        assert [note.title for note in response.context["results"]] == ["协程入门"]
+
+
+@pytest.mark.django_db
+class TestTagSuggestions:
+    def test_tags_starting_with_the_text_come_first(self, client):
+        make_note(tags=["并发", "高并发", "并行", "协程"])
+        response = client.get(SUGGEST, {"q": "并"})
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"tags": ["并发", "并行", "高并发"]}
+
+    def test_case_insensitive_and_at_most_ten(self, client):
+        make_note(tags=[f"Python{index:02}" for index in range(15)])
+        names = client.get(SUGGEST, {"q": "python"}).json()["tags"]
+        assert names == [f"Python{index:02}" for index in range(10)]
+
+    def test_empty_text_lists_tags_alphabetically(self, client):
+        make_note(tags=["b", "a", "c"])
+        assert client.get(SUGGEST).json() == {"tags": ["a", "b", "c"]}
+
+    def test_tags_only_drafts_carry_are_suggested_to_staff_only(self, client, staff_client):
+        make_draft(tags=["secret-tag"])
+        make_note(tags=["public-tag"])
+        assert client.get(SUGGEST, {"q": "tag"}).json() == {"tags": ["public-tag"]}
+        assert staff_client.get(SUGGEST, {"q": "tag"}).json() == {
+            "tags": ["public-tag", "secret-tag"]
+        }
+
+    @pytest.mark.parametrize("text", ["x" * 10_000, "\x00", "%", "_", "'; --", '"'])
+    def test_bad_input_gives_an_answer(self, client, text):
+        make_note(tags=["a_b"])
+        response = client.get(SUGGEST, {"q": text})
+        assert response.status_code == 200
+        assert response.json()["tags"] in ([], ["a_b"])
+
+
+@pytest.mark.django_db
+class TestQueryCount:
+    """The search page runs the same queries whether it finds one note or a page full."""
+
+    def build(self, count: int) -> None:
+        category = make_category(f"Category {count}")
+        for index in range(count):
+            make_note(
+                f"Descriptor {count}-{index}",
+                body="The descriptor protocol, 描述符协议。",
+                category=category,
+                tags=["oop", "python"],
+            )
+
+    def count_queries(self, client, params) -> int:
+        # The notes just made wait for the commit to be indexed: index them now, so that
+        # the page's own queries are counted alone.
+        update_index()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(SEARCH, params)
+        assert response.status_code == 200
+        return len(queries)
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"q": "descriptor"},
+            {"q": "描述符 协议"},
+            {"q": "描述"},
+            {"tag": "oop"},
+            {"q": "protocol", "tag": ["oop", "python"]},
+        ],
+        ids=["english", "chinese", "short chinese", "tag", "words and tags"],
+    )
+    def test_one_result_or_twenty_five_take_the_same_queries(self, client, params):
+        self.build(1)
+        one = self.count_queries(client, params)
+        assert len(client.get(SEARCH, params).context["results"]) == 1
+        self.build(25)
+        many = self.count_queries(client, params)
+        assert len(client.get(SEARCH, params).context["results"]) == 20
+        assert one == many
+        # Categories for the form, the search (two queries on SQLite, where the ranking
+        # comes first), tags for the page, and bodies for the highlighted passages.
+        assert many <= 7
+
+    def test_a_category_search_takes_a_fixed_number_of_queries(
+        self, client, django_assert_num_queries
+    ):
+        self.build(1)
+        self.build(25)
+        update_index()
+        with django_assert_num_queries(6):
+            response = client.get(SEARCH, {"category": "category-25"})
+        assert len(response.context["results"]) == 20
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium as in test_browser.py, whose fixtures are its own."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run the README's test command.")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_reader_searches_from_the_header_and_narrows_by_a_suggested_tag(live_server, page):
+    make_note("协程与 asyncio", body="async def 定义协程函数。", tags=["并发", "asyncio"])
+    make_note("线程", body="线程和协程的区别。", tags=["并发"])
+    make_note("闭包", body="自由变量。", tags=["函数"])
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+
+    page.goto(live_server.url + "/")
+    page.get_by_role("searchbox", name="Search notes").fill("协程")
+    page.get_by_role("searchbox", name="Search notes").press("Enter")
+    page.wait_for_load_state()
+    results = page.locator(".search-result")
+    assert results.count() == 2
+    assert page.locator(".search-result mark").first.inner_text() == "协程"
+
+    tag_field = page.locator("#search-tag")
+    tag_field.fill("asy")
+    page.locator("#tag-suggestions option[value='asyncio']").wait_for(state="attached")
+    # Picking from the browser's own suggestion list is outside the page: type it out.
+    tag_field.fill("asyncio")
+    tag_field.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator(".search-result h3").all_inner_texts() == ["协程与 asyncio"]
+    assert page.locator(".active-tags .tag").all_inner_texts() == ["#asyncio"]
+
+    page.get_by_role("link", name="Remove the tag asyncio").click()
+    page.wait_for_load_state()
+    assert page.locator(".search-result").count() == 2
+    assert violations == []

@@ -170,6 +170,7 @@ class TopicDetailView(VisibleNotesMixin, ListView):
     paginate_by = settings.NOTES_PER_PAGE
     template_name = "notes/topic_detail.html"
     related_limit = 12
+    co_mention_sample = 300
     local_map_related = 5
 
     def get_queryset(self):
@@ -198,10 +199,16 @@ class TopicDetailView(VisibleNotesMixin, ListView):
         return context
 
     def related_topics(self) -> list[Topic]:
-        """Topics named as related, then those most often mentioned in the same notes."""
+        """Topics named as related, then those most often mentioned in the same notes.
+
+        Co-mentions are counted over the notes that mention this topic most, so a
+        topic found in every note costs the same as one found in ten.
+        """
         explicit = list(self.topic.related.all())
-        notes_here = Mention.objects.filter(topic=self.topic, note__in=self.visible_notes()).values(
-            "note"
+        notes_here = (
+            Mention.objects.filter(topic=self.topic, note__in=self.visible_notes())
+            .order_by("-count", "-note_id")
+            .values("note")[: self.co_mention_sample]
         )
         co_mentioned = (
             Topic.objects.filter(mentions__note__in=notes_here)

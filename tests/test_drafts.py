@@ -54,6 +54,9 @@ def urls(world) -> list[str]:
         "/feeds/tags/shared/rss/",
         f"/feeds/categories/{world['category'].slug}/atom/",
         "/sitemap.xml",
+        "/search/?q=GIL",
+        "/search/?tag=shared",
+        "/search/tags.json?q=draft",
     ]
 
 
@@ -102,3 +105,11 @@ def test_feeds_and_sitemap_never_list_drafts_even_for_staff(world, admin_client)
     rss = ET.fromstring(admin_client.get("/feeds/rss/").content)
     assert SECRET not in [item.findtext("title") for item in rss.iter("item")]
     assert SECRET.lower() not in admin_client.get(reverse("sitemap")).content.decode().lower()
+
+
+def test_searching_for_a_drafts_words_finds_nothing_for_readers(world, admin_client):
+    for who, client in readers().items():
+        response = client.get("/search/", {"q": SECRET})
+        assert list(response.context["page_obj"].object_list) == [], who
+    staff = admin_client.get("/search/", {"q": SECRET}).context["page_obj"].object_list
+    assert len(list(staff)) == 1

@@ -113,6 +113,9 @@ def test_every_page_shows_hostile_names_harmlessly(client, hostile_world):
         tag.get_absolute_url(),
         topic.get_absolute_url(),
         "/map/",
+        "/search/?q=GIL",
+        "/search/?q=" + "%3Cimg+src%3Dx+onerror%3Dalert(1)%3E",
+        "/search/?q=onerror",
     ]
     for url in urls:
         response = client.get(url)

@@ -21,6 +21,31 @@ from .note_rendering import RenderedNote, render_note
 from .slugs import slugify_unicode, unique_slug
 
 
+def parents_of(node) -> list:
+    """A tree node's parent, grandparent... up to the root; a loop (possible only by
+    editing the database by hand) ends the walk instead of running forever."""
+    chain, current, seen = [], node.parent, set()
+    while current is not None and current.pk not in seen:
+        chain.append(current)
+        seen.add(current.pk)
+        current = current.parent
+    return chain
+
+
+def ancestors_of(node) -> list:
+    """From the root down to ``node``'s parent."""
+    chain = []
+    for parent in parents_of(node):
+        if parent.pk == node.pk:
+            break
+        chain.append(parent)
+    return chain[::-1]
+
+
+def sits_below_itself(node) -> bool:
+    return node.pk is not None and any(parent.pk == node.pk for parent in parents_of(node))
+
+
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(
@@ -57,22 +82,12 @@ class Category(models.Model):
         return reverse("notes:category-detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        node, seen = self.parent, set()
-        while node is not None and node.pk not in seen:
-            if self.pk is not None and node.pk == self.pk:
-                raise ValidationError({"parent": _("A category cannot sit inside itself.")})
-            seen.add(node.pk)
-            node = node.parent
+        if sits_below_itself(self):
+            raise ValidationError({"parent": _("A category cannot sit inside itself.")})
 
     def ancestors(self) -> list[Category]:
         """From the root down to this category's parent."""
-        chain: list[Category] = []
-        node, seen = self.parent, {self.pk}
-        while node is not None and node.pk not in seen:
-            chain.append(node)
-            seen.add(node.pk)
-            node = node.parent
-        return chain[::-1]
+        return ancestors_of(self)
 
     def descendant_ids(self) -> set[int]:
         """This category and every category below it (categories are few, one query)."""
@@ -468,12 +483,8 @@ class Topic(models.Model):
         return reverse("notes:topic-detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        node, seen = self.parent, set()
-        while node is not None and node.pk not in seen:
-            if self.pk is not None and node.pk == self.pk:
-                raise ValidationError({"parent": _("A topic cannot sit below itself.")})
-            seen.add(node.pk)
-            node = node.parent
+        if sits_below_itself(self):
+            raise ValidationError({"parent": _("A topic cannot sit below itself.")})
         clash = TopicAlias.objects.filter(name__iexact=self.name.strip())
         if self.pk is not None:
             clash = clash.exclude(topic=self)

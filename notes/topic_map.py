@@ -86,14 +86,3 @@ def _in_loop(pk: int, parents: dict[int, int | None]) -> bool:
         seen.add(node)
         node = parents.get(node)
     return node is not None
-
-
-def topic_path(topic: Topic) -> list[Topic]:
-    """The topics from the root down to ``topic``'s parent."""
-    chain: list[Topic] = []
-    node, seen = topic.parent, {topic.pk}
-    while node is not None and node.pk not in seen:
-        chain.append(node)
-        seen.add(node.pk)
-        node = node.parent
-    return chain[::-1]

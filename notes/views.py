@@ -9,7 +9,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from .map_exports import to_freemind, to_json, to_opml
 from .mindmap import layout_tree
-from .models import Category, Mention, Note, Tag, Topic
+from .models import Category, Mention, Note, Tag, Topic, ancestors_of
 from .search import (
     SearchPaginator,
     add_highlights,
@@ -17,7 +17,7 @@ from .search import (
     search_notes,
     suggest_tags,
 )
-from .topic_map import MapNode, build_map, note_counts, topic_path
+from .topic_map import MapNode, build_map, note_counts
 
 
 class VisibleNotesMixin:
@@ -191,7 +191,7 @@ class TopicDetailView(VisibleNotesMixin, ListView):
         related = self.related_topics()
         context.update(
             topic=topic,
-            path=topic_path(topic),
+            path=ancestors_of(topic),
             children=children,
             related=related,
             local_map=self.local_map(children, related[: self.local_map_related]),

@@ -1,45 +1,14 @@
 """What a person sees, in Debian's Chromium driven by Playwright."""
 
-import os
 from pathlib import Path
 
 import pytest
 
 from tests.factories import make_category, make_note
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "test-artifacts"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: run the README's test command.")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM (used by the
-    # factories) refuses to run beside one unless told that the thread is not async code.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_reader_goes_from_home_to_a_note_and_on_to_a_tag_page(live_server, page):

@@ -1,8 +1,5 @@
 """The search page, the search box on every page and the tag suggestions endpoint."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,7 +7,6 @@ from django.urls import reverse
 
 from notes.search import SearchPaginator, update_index
 from tests.factories import make_category, make_draft, make_note, make_topic
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 SEARCH = reverse("notes:search")
 SUGGEST = reverse("notes:tag-autocomplete")
@@ -256,26 +252,6 @@ class TestQueryCount:
         with django_assert_num_queries(6):
             response = client.get(SEARCH, {"category": "category-25"})
         assert len(response.context["results"]) == 20
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium as in test_browser.py, whose fixtures are its own."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: run the README's test command.")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
-    yield context.new_page()
-    context.close()
 
 
 @pytest.mark.browser

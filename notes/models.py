@@ -365,17 +365,32 @@ class Note(models.Model):
     def neighbours(self, queryset: NoteQuerySet) -> tuple[Note | None, Note | None]:
         """The notes just before (older) and after (newer) this one in ``queryset``."""
         queryset = queryset.exclude(pk=self.pk).only("title", "slug", "created")
-        older = (
-            queryset.filter(Q(created__lt=self.created) | Q(created=self.created, pk__lt=self.pk))
-            .order_by("-created", "-pk")
-            .first()
+        older = self._nearest(
+            queryset.filter(created__lte=self.created).order_by("-created", "-pk"),
+            lambda note: note.created < self.created or note.pk < self.pk,
         )
-        newer = (
-            queryset.filter(Q(created__gt=self.created) | Q(created=self.created, pk__gt=self.pk))
-            .order_by("created", "pk")
-            .first()
+        newer = self._nearest(
+            queryset.filter(created__gte=self.created).order_by("created", "pk"),
+            lambda note: note.created > self.created or note.pk > self.pk,
         )
         return older, newer
+
+    @staticmethod
+    def _nearest(ordered: NoteQuerySet, beyond, window: int = 20) -> Note | None:
+        """The first note of ``ordered`` that lies ``beyond`` this one.
+
+        A plain range on `created` walks the (status, created) index; an OR to break
+        ties on the same instant would make the database scan every note. Ties are
+        settled here instead, over a small window, and only a pile of notes created
+        at the very same instant falls back to scanning.
+        """
+        candidates = list(ordered[:window])
+        for note in candidates:
+            if beyond(note):
+                return note
+        if len(candidates) < window:
+            return None
+        return next((note for note in ordered.iterator() if beyond(note)), None)
 
 
 _MATCHER_CACHE: dict[str, tuple[tuple, TopicMatcher]] = {}

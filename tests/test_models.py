@@ -144,3 +144,15 @@ def test_neighbours_skip_notes_outside_the_queryset():
     newer = make_note("newer", created=now + timedelta(days=1))
     assert middle.neighbours(Note.objects.published()) == (older, newer)
     assert older.neighbours(Note.objects.published()) == (None, middle)
+
+
+def test_neighbours_break_ties_on_the_same_instant_by_id():
+    from django.utils import timezone
+
+    moment = timezone.now()
+    # More notes at one instant than the tie window, so the fallback is exercised too.
+    same = [make_note(f"Same {i}", created=moment) for i in range(25)]
+    middle = same[12]
+    assert middle.neighbours(Note.objects.published()) == (same[11], same[13])
+    assert same[0].neighbours(Note.objects.published()) == (None, same[1])
+    assert same[-1].neighbours(Note.objects.published()) == (same[-2], None)

@@ -12,6 +12,7 @@ from .search import schedule_index
 
 @receiver(pre_save, sender=Topic)
 @receiver(pre_save, sender=TopicAlias)
+@receiver(pre_save, sender=Tag)
 def remember_previous_name(sender, instance, **kwargs):
     instance._previous_name = (
         sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
@@ -110,18 +111,9 @@ def reindex_retagged_note(sender, instance, action, reverse, pk_set, **kwargs):
         schedule_index((pk_set or ()) if reverse else [instance.pk])
 
 
-@receiver(pre_save, sender=Tag)
-def remember_tag_name(sender, instance, **kwargs):
-    instance._indexed_name = (
-        Tag.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
-        if instance.pk
-        else None
-    )
-
-
 @receiver(post_save, sender=Tag)
 def reindex_renamed_tag(sender, instance, created, **kwargs):
-    if not created and getattr(instance, "_indexed_name", instance.name) != instance.name:
+    if not created and getattr(instance, "_previous_name", instance.name) != instance.name:
         schedule_index(instance.tagged_notes.values_list("content_object_id", flat=True))
 
 

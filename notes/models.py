@@ -18,7 +18,7 @@ from taggit.models import TagBase, TaggedItemBase
 from .linking import LinkResult, LinkTarget, TopicMatcher, explicit_link_titles, link_html
 from .markdown import render_markdown
 from .note_rendering import RenderedNote, render_note
-from .slugs import slugify_unicode, unique_slug
+from .slugs import fill_slug, slugify_unicode
 
 
 def parents_of(node) -> list:
@@ -71,11 +71,7 @@ class Category(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(
-                Category.objects.all(), self.name, fallback="category", max_length=100,
-                exclude_pk=self.pk,
-            )  # fmt: skip
+        fill_slug(self, self.name, fallback="category")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -261,11 +257,7 @@ class Note(models.Model):
         if not self.title:
             # Code paths that skip full_clean() must not store a nameless note either.
             raise ValidationError({"title": _("A note needs a title.")})
-        if not self.slug:
-            self.slug = unique_slug(
-                Note.objects.all(), self.title, fallback="note", max_length=200,
-                exclude_pk=self.pk,
-            )  # fmt: skip
+        fill_slug(self, self.title, fallback="note")
         links = self.refresh_rendering(prepared=self.__dict__.pop("prepared_rendering", None))
         if not self._state.adding:
             self.version += 1
@@ -485,11 +477,7 @@ class Topic(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(
-                Topic.objects.all(), self.name, fallback="topic", max_length=100,
-                exclude_pk=self.pk,
-            )  # fmt: skip
+        fill_slug(self, self.name, fallback="topic")
         summary = render_markdown(self.summary).html
         self.summary_html = link_html(summary, Topic.objects.matcher(), exclude_topic=self.pk).html
         super().save(*args, **kwargs)

@@ -29,3 +29,18 @@ def unique_slug(
         if candidate not in taken:
             return candidate
         counter += 1
+
+
+def fill_slug(instance, source: str, *, fallback: str) -> None:
+    """Give a model instance with an empty ``slug`` one made from ``source``, unique
+    among the rows of its model (the field's own max_length applies)."""
+    if instance.slug:
+        return
+    model = type(instance)
+    instance.slug = unique_slug(
+        model._default_manager.all(),
+        source,
+        fallback=fallback,
+        max_length=model._meta.get_field("slug").max_length,
+        exclude_pk=instance.pk,
+    )

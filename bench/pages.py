@@ -64,6 +64,7 @@ def generate(count: int, seed: int = 11) -> None:
     """Bulk-insert ``count`` notes rendered as Note.save() would render them."""
     from django.db import transaction
 
+    from notes.counts import recount_everything
     from notes.models import Category, Mention, Note, Tag, TaggedNote, Topic
     from notes.note_rendering import render_note
 
@@ -105,6 +106,8 @@ def generate(count: int, seed: int = 11) -> None:
                     for key, n in links.mentions.items()
                 ]
             Mention.objects.bulk_create(mentions)
+        # bulk_create sends no signals: the stored counts are filled in here.
+        recount_everything()
     try:
         from notes import search
     except ImportError:

@@ -42,11 +42,36 @@ def ancestors_of(node) -> list:
     return chain[::-1]
 
 
+def descendant_ids(root: int, parent_pairs) -> set[int]:
+    """``root`` and every node below it, from (pk, parent pk) pairs of a whole tree."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in parent_pairs:
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = {root}, [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
 def sits_below_itself(node) -> bool:
     return node.pk is not None and any(parent.pk == node.pk for parent in parents_of(node))
 
 
-class Category(models.Model):
+class CountedNotes(models.Model):
+    """How many notes carry a tag, sit in a category or mention a topic: kept by
+    notes.counts so that no page has to count over every note."""
+
+    note_count = models.PositiveIntegerField(_("notes"), default=0, editable=False)
+    published_count = models.PositiveIntegerField(_("published notes"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Category(CountedNotes):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(
         _("slug"), max_length=100, unique=True, allow_unicode=True, blank=True,
@@ -87,19 +112,10 @@ class Category(models.Model):
 
     def descendant_ids(self) -> set[int]:
         """This category and every category below it (categories are few, one query)."""
-        children: dict[int | None, list[int]] = {}
-        for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
-            children.setdefault(parent_id, []).append(pk)
-        found, stack = {self.pk}, [self.pk]
-        while stack:
-            for child in children.get(stack.pop(), []):
-                if child not in found:
-                    found.add(child)
-                    stack.append(child)
-        return found
+        return descendant_ids(self.pk, Category.objects.values_list("pk", "parent_id"))
 
 
-class Tag(TagBase):
+class Tag(TagBase, CountedNotes):
     """A taggit tag whose slug keeps Chinese and is never empty."""
 
     class Meta:
@@ -107,12 +123,15 @@ class Tag(TagBase):
         verbose_name_plural = _("tags")
         ordering = ["name"]
 
-    def slugify(self, tag: str, i: int | None = None) -> str:
-        slug = slugify_unicode(tag, fallback="tag", max_length=90)
-        return slug if i is None else f"{slug}_{i}"
+    def __str__(self) -> str:
+        return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("notes:tag-detail", kwargs={"slug": self.slug})
+
+    def slugify(self, tag: str, i: int | None = None) -> str:
+        slug = slugify_unicode(tag, fallback="tag", max_length=90)
+        return slug if i is None else f"{slug}_{i}"
 
 
 class TaggedNote(TaggedItemBase):
@@ -184,6 +203,7 @@ class NoteHistoryExtras(models.Model):
 
 class Note(models.Model):
     _loaded_title: str | None = None
+    _loaded_counted: tuple[str, int | None] | None = None
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -288,6 +308,8 @@ class Note(models.Model):
     def from_db(cls, db, field_names, values):
         note = super().from_db(db, field_names, values)
         note._loaded_title = note.__dict__.get("title")
+        # What notes.counts needs to know an edit moved the note between counts.
+        note._loaded_counted = (note.__dict__.get("status"), note.__dict__.get("category_id"))
         return note
 
     @property
@@ -324,7 +346,11 @@ class Note(models.Model):
 
     def store_links(self, links: LinkResult, *, replace: bool = True) -> None:
         """Replace this note's mention and link rows with what its last rendering found."""
+        from .counts import touch
+
+        old_topics = set()
         if replace:
+            old_topics = set(self.mentions.values_list("topic_id", flat=True))
             self.mentions.all().delete()
             self.outgoing_links.all().delete()
         Mention.objects.bulk_create(
@@ -342,6 +368,8 @@ class Note(models.Model):
         ] + [NoteLink(source=self, target_text=text[:200]) for text in links.missing]
         if new_links:
             NoteLink.objects.bulk_create(new_links)
+        # Only a topic gained or lost changes how many notes mention it.
+        touch(topics=old_topics.symmetric_difference(links.mentions))
 
     def linking_note_ids(self, old_title: str | None) -> set[int]:
         """Notes whose ``[[links]]`` point, or may now point, at this note."""
@@ -434,7 +462,7 @@ class TopicQuerySet(models.QuerySet):
             _FROZEN_MATCHER.reset(token)
 
 
-class Topic(models.Model):
+class Topic(CountedNotes):
     """A node of the mind map: GIL, closures, garbage collection..."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -543,7 +571,10 @@ class Mention(models.Model):
         verbose_name = _("mention")
         verbose_name_plural = _("mentions")
         constraints = [models.UniqueConstraint(fields=["note", "topic"], name="unique_mention")]
-        indexes = [models.Index(fields=["topic", "-count"], name="mention_topic_count")]
+        # The topic page's order: most mentions first, then the newest note.
+        indexes = [
+            models.Index(fields=["topic", "-count", "-note"], name="mention_topic_count_note")
+        ]
 
     def __str__(self) -> str:
         return f"{self.note} → {self.topic} ×{self.count}"

@@ -5,6 +5,7 @@ from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
 from .caching import bump_content_version
+from .counts import touch
 from .models import Category, Note, Tag, Topic, TopicAlias
 from .relinking import notes_affected_by, schedule_relink, topic_terms
 from .search import schedule_index
@@ -128,3 +129,57 @@ def remember_tagged_notes(sender, instance, **kwargs):
 @receiver(post_delete, sender=Tag)
 def reindex_untagged_notes(sender, instance, **kwargs):
     schedule_index(getattr(instance, "_tagged_note_ids", ()))
+
+
+# Stored note counts of tags, categories and topics (notes.counts). Mentions are
+# recounted where they are written, in Note.store_links().
+
+
+@receiver(post_save, sender=Note)
+def recount_for_saved_note(sender, instance, created, **kwargs):
+    now = (instance.status, instance.category_id)
+    before = instance._loaded_counted
+    instance._loaded_counted = now
+    if created or before is None:
+        # New (its tags and mentions come later and count themselves) or of unknown past.
+        touch(categories=[instance.category_id])
+        if created:
+            return
+    elif before == now:
+        return
+    else:
+        touch(categories=[before[1], instance.category_id])
+        if before[0] == instance.status:
+            return
+    touch(
+        tags=instance.tags.values_list("pk", flat=True),
+        topics=instance.mentions.values_list("topic_id", flat=True),
+    )
+
+
+@receiver(pre_delete, sender=Note)
+def remember_counted(sender, instance, **kwargs):
+    # Its taggings and mentions go with it, without signals of their own.
+    instance._counted_before_delete = (
+        list(instance.tags.values_list("pk", flat=True)),
+        list(instance.mentions.values_list("topic_id", flat=True)),
+    )
+
+
+@receiver(post_delete, sender=Note)
+def recount_for_deleted_note(sender, instance, **kwargs):
+    tags, topics = getattr(instance, "_counted_before_delete", ((), ()))
+    touch(tags=tags, categories=[instance.category_id], topics=topics)
+
+
+@receiver(m2m_changed, sender=Note.tags.through)
+def recount_retagged(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse:
+        if action in {"post_add", "post_remove", "post_clear"}:
+            touch(tags=[instance.pk])
+    elif action == "pre_clear":
+        instance._tags_before_clear = list(instance.tags.values_list("pk", flat=True))
+    elif action == "post_clear":
+        touch(tags=getattr(instance, "_tags_before_clear", ()))
+    elif action in {"post_add", "post_remove"}:
+        touch(tags=pk_set or ())

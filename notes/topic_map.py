@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count
 from django.urls import reverse
 
-from .models import Mention, Topic, TopicAlias
+from .counts import count_field
+from .models import Topic, TopicAlias
 
 
 class TopicMapError(ValueError):
@@ -49,24 +49,13 @@ def load_topic_map(entries: list[dict], parent: Topic | None = None) -> int:
     return count
 
 
-def note_counts(notes) -> dict[int, int]:
-    """Topic id -> how many of ``notes`` (a queryset) mention it."""
-    return dict(
-        Mention.objects.filter(note__in=notes)
-        .values("topic")
-        .annotate(count=Count("note"))
-        .values_list("topic", "count")
-    )
-
-
-def build_map(notes) -> list[MapNode]:
-    """Every topic as a tree of MapNodes, counting only ``notes`` (what the reader may see)."""
-    counts = note_counts(notes)
-    rows = list(Topic.objects.values_list("pk", "name", "slug", "parent_id"))
-    parents = {pk: parent_id for pk, _, _, parent_id in rows}
+def build_map(user) -> list[MapNode]:
+    """Every topic as a tree of MapNodes, counting the notes ``user`` may see."""
+    rows = list(Topic.objects.values_list("pk", "name", "slug", "parent_id", count_field(user)))
+    parents = {pk: parent_id for pk, _, _, parent_id, _ in rows}
     nodes = {
-        pk: MapNode(pk, name, slug, reverse("notes:topic-detail", args=[slug]), counts.get(pk, 0))
-        for pk, name, slug, _ in rows
+        pk: MapNode(pk, name, slug, reverse("notes:topic-detail", args=[slug]), count)
+        for pk, name, slug, _, count in rows
     }
     roots: list[MapNode] = []
     for pk, parent_id in parents.items():

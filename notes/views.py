@@ -1,15 +1,17 @@
 from django.conf import settings
-from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .counts import count_field
 from .map_exports import to_freemind, to_json, to_opml
 from .mindmap import layout_tree
-from .models import Category, Mention, Note, Tag, Topic, ancestors_of
+from .models import Category, Mention, Note, Tag, Topic, ancestors_of, descendant_ids
 from .search import (
     SearchPaginator,
     add_highlights,
@@ -17,7 +19,7 @@ from .search import (
     search_notes,
     suggest_tags,
 )
-from .topic_map import MapNode, build_map, note_counts
+from .topic_map import MapNode, build_map
 
 
 class VisibleNotesMixin:
@@ -35,22 +37,31 @@ def visible_note_filter(user, prefix: str) -> Q:
 
 
 def tags_with_counts(user):
-    return (
-        Tag.objects.annotate(
-            num_notes=Count(
-                "tagged_notes",
-                filter=visible_note_filter(user, "tagged_notes__content_object__"),
-            )
-        )
-        .filter(num_notes__gt=0)
-        .order_by("name")
-    )
+    """Tags the user can see notes under, with how many (stored, see notes.counts)."""
+    field = count_field(user)
+    return Tag.objects.filter(**{f"{field}__gt": 0}).annotate(num_notes=F(field)).order_by("name")
 
 
 def categories_with_counts(user):
-    return Category.objects.annotate(
-        num_notes=Count("notes", filter=visible_note_filter(user, "notes__"))
-    ).order_by("name")
+    return Category.objects.annotate(num_notes=F(count_field(user))).order_by("name")
+
+
+class StoredCountPaginator(Paginator):
+    """A paginator told its total (a stored count) instead of counting every note."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+
+class StoredCountMixin:
+    """For list pages whose total is kept in notes.counts: ``stored_count()`` says it."""
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return StoredCountPaginator(queryset, per_page, count=self.stored_count(), **kwargs)
+
+    def stored_count(self) -> int:
+        raise NotImplementedError
 
 
 def tag_cloud(user, limit: int = 40) -> list:
@@ -118,7 +129,7 @@ class CategoryListView(TemplateView):
         return context
 
 
-class CategoryDetailView(VisibleNotesMixin, ListView):
+class CategoryDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
     """A category's notes, including those filed in its sub-categories."""
 
     paginate_by = settings.NOTES_PER_PAGE
@@ -126,11 +137,14 @@ class CategoryDetailView(VisibleNotesMixin, ListView):
 
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-        return (
-            self.visible_notes()
-            .filter(category_id__in=self.category.descendant_ids())
-            .for_listing()
-        )
+        field = count_field(self.request.user)
+        tree = Category.objects.values_list("pk", "parent_id", field)
+        self.below = descendant_ids(self.category.pk, [(pk, parent) for pk, parent, _ in tree])
+        self.total = sum(count for pk, _, count in tree if pk in self.below)
+        return self.visible_notes().filter(category_id__in=self.below).for_listing()
+
+    def stored_count(self) -> int:
+        return self.total
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -148,15 +162,19 @@ class TagListView(TemplateView):
         return context
 
 
-class TagDetailView(VisibleNotesMixin, ListView):
+class TagDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
     paginate_by = settings.NOTES_PER_PAGE
-    # A tag carried only by drafts must not reveal itself to readers who cannot see them.
-    allow_empty = False
     template_name = "notes/tag_detail.html"
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        if not self.stored_count():
+            # A tag carried only by drafts must not reveal itself to readers who cannot see them.
+            raise Http404(_("No notes carry this tag."))
         return self.visible_notes().filter(tags=self.tag).for_listing()
+
+    def stored_count(self) -> int:
+        return getattr(self.tag, count_field(self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -164,7 +182,7 @@ class TagDetailView(VisibleNotesMixin, ListView):
         return context
 
 
-class TopicDetailView(VisibleNotesMixin, ListView):
+class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
     """A topic: where it sits on the map and the notes that mention it, most first."""
 
     paginate_by = settings.NOTES_PER_PAGE
@@ -177,12 +195,22 @@ class TopicDetailView(VisibleNotesMixin, ListView):
         self.topic = get_object_or_404(
             Topic.objects.select_related("parent"), slug=self.kwargs["slug"]
         )
+        # Most mentions first, then the most recently added note: the order of the
+        # (topic, count, note) index, so a page reads twenty rows, not every mention.
         return (
-            Mention.objects.filter(topic=self.topic, note__in=self.visible_notes())
+            self.visible_mentions()
             .select_related("note", "note__category")
             .defer("note__body", "note__body_html", "note__headings", "note__front_matter")
-            .order_by("-count", "-note__created")
+            .order_by("-count", "-note_id")
         )
+
+    def visible_mentions(self):
+        return Mention.objects.filter(
+            visible_note_filter(self.request.user, "note__"), topic=self.topic
+        )
+
+    def stored_count(self) -> int:
+        return getattr(self.topic, count_field(self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -206,7 +234,7 @@ class TopicDetailView(VisibleNotesMixin, ListView):
         """
         explicit = list(self.topic.related.all())
         notes_here = (
-            Mention.objects.filter(topic=self.topic, note__in=self.visible_notes())
+            self.visible_mentions()
             .order_by("-count", "-note_id")
             .values("note")[: self.co_mention_sample]
         )
@@ -222,11 +250,11 @@ class TopicDetailView(VisibleNotesMixin, ListView):
     def local_map(self, children: list[Topic], related: list[Topic]):
         """Parent, this topic, its children and its closest related topics, drawn small."""
         related = [topic for topic in related if topic not in children]
-        counts = note_counts(self.visible_notes())
+        field = count_field(self.request.user)
 
         def node(topic: Topic) -> MapNode:
             return MapNode(
-                topic.pk, topic.name, topic.slug, topic.get_absolute_url(), counts.get(topic.pk, 0)
+                topic.pk, topic.name, topic.slug, topic.get_absolute_url(), getattr(topic, field)
             )
 
         centre = node(self.topic)
@@ -248,7 +276,7 @@ class MapView(VisibleNotesMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        roots = build_map(self.visible_notes())
+        roots = build_map(self.request.user)
         context["roots"] = roots
         context["layout"] = layout_tree(roots)
         return context
@@ -262,13 +290,13 @@ def _map_download(request, content: str, content_type: str, filename: str) -> Ht
 
 
 def map_opml(request):
-    roots = build_map(Note.objects.visible_to(request.user))
+    roots = build_map(request.user)
     content = to_opml(roots, title=_("Python topics"), base_url=request.build_absolute_uri("/"))
     return _map_download(request, content, "text/x-opml; charset=utf-8", "python-topics.opml")
 
 
 def map_freemind(request):
-    roots = build_map(Note.objects.visible_to(request.user))
+    roots = build_map(request.user)
     content = to_freemind(roots, title=_("Python topics"), base_url=request.build_absolute_uri("/"))
     return _map_download(
         request, content, "application/x-freemind; charset=utf-8", "python-topics.mm"
@@ -276,7 +304,7 @@ def map_freemind(request):
 
 
 def map_json(request):
-    roots = build_map(Note.objects.visible_to(request.user))
+    roots = build_map(request.user)
     content = to_json(roots, base_url=request.build_absolute_uri("/"))
     return _map_download(request, content, "application/json", "python-topics.json")
 

@@ -1,0 +1,166 @@
+"""Stored note counts of tags, categories and topics always equal a fresh count."""
+
+import pytest
+from django.db import transaction
+from django.db.models import Count, Q
+
+from notes.admin import NoteAdmin
+from notes.counts import recount_everything, recounted_at_end
+from notes.importers import import_paths
+from notes.models import Category, Mention, Note, Tag, Topic, TopicAlias
+from tests.factories import make_category, make_draft, make_note, make_topic
+
+pytestmark = pytest.mark.django_db
+
+PUBLISHED = Note.Status.PUBLISHED
+
+
+def true_counts() -> dict:
+    """What the stored numbers must say, counted the slow way."""
+
+    def counted(model, relation, status):
+        rows = model.objects.annotate(
+            all=Count(relation, distinct=True),
+            published=Count(relation, filter=Q(**{status: PUBLISHED}), distinct=True),
+        )
+        return {row.name: (row.all, row.published) for row in rows}
+
+    return {
+        "tags": counted(Tag, "tagged_notes", "tagged_notes__content_object__status"),
+        "categories": counted(Category, "notes", "notes__status"),
+        "topics": counted(Topic, "mentions", "mentions__note__status"),
+    }
+
+
+def stored_counts() -> dict:
+    def stored(model):
+        return {row.name: (row.note_count, row.published_count) for row in model.objects.all()}
+
+    return {"tags": stored(Tag), "categories": stored(Category), "topics": stored(Topic)}
+
+
+def assert_counts_true():
+    assert stored_counts() == true_counts()
+
+
+@pytest.fixture
+def world(django_capture_on_commit_callbacks):
+    python, other = make_category("Python"), make_category("Other")
+    gil = make_topic("GIL", aliases=["全局解释器锁"])
+    make_topic("Closure", aliases=["闭包"])
+    notes = [
+        make_note("One", body="GIL and 闭包", category=python, tags=["Python", "并发"]),
+        make_note("Two", body="全局解释器锁", category=python, tags=["Python"]),
+        make_draft("Draft", body="closure GIL", category=other, tags=["并发", "secret"]),
+    ]
+    return {"python": python, "other": other, "gil": gil, "notes": notes}
+
+
+def test_new_notes_tags_and_mentions_are_counted(world):
+    assert stored_counts()["tags"]["Python"] == (2, 2)
+    assert stored_counts()["tags"]["并发"] == (2, 1)
+    assert stored_counts()["topics"]["GIL"] == (3, 2)
+    assert stored_counts()["categories"]["Python"] == (2, 2)
+    assert_counts_true()
+
+
+def test_publishing_and_unpublishing_moves_every_count(world, rf, admin_user):
+    draft = world["notes"][2]
+    admin = NoteAdmin(Note, None)
+    request = rf.post("/")
+    request.user = admin_user
+    admin.publish(request, Note.objects.filter(pk=draft.pk))
+    assert stored_counts()["tags"]["secret"] == (1, 1)
+    assert stored_counts()["topics"]["Closure"] == (2, 2)
+    assert_counts_true()
+    admin.unpublish(request, Note.objects.all())
+    assert stored_counts()["tags"]["Python"] == (2, 0)
+    assert_counts_true()
+
+
+def test_moving_a_note_to_another_category_counts_both(world):
+    note = Note.objects.get(title="One")
+    note.category = world["other"]
+    note.save()
+    assert stored_counts()["categories"]["Other"] == (2, 1)
+    assert stored_counts()["categories"]["Python"] == (1, 1)
+    assert_counts_true()
+
+
+def test_retagging_clearing_and_removing_tags(world):
+    note = Note.objects.get(title="One")
+    note.tags.set(["Python", "新标签"])
+    assert_counts_true()
+    note.tags.remove("Python")
+    assert_counts_true()
+    note.tags.clear()
+    assert stored_counts()["tags"]["新标签"] == (0, 0)
+    assert_counts_true()
+
+
+def test_editing_a_body_gains_and_loses_mentions(world):
+    note = Note.objects.get(title="Two")
+    note.body = "闭包 only now"
+    note.save()
+    assert stored_counts()["topics"]["GIL"] == (2, 1)
+    assert stored_counts()["topics"]["Closure"] == (3, 2)
+    assert_counts_true()
+
+
+def test_deleting_notes_one_by_one_and_in_bulk(world):
+    Note.objects.get(title="One").delete()
+    assert_counts_true()
+    Note.objects.all().delete()
+    assert stored_counts()["topics"]["GIL"] == (0, 0)
+    assert_counts_true()
+
+
+def test_new_alias_and_deleted_topic_relink_and_recount(world, django_capture_on_commit_callbacks):
+    make_note("Three", body="Coroutines are fun.", tags=["Python"])
+    with django_capture_on_commit_callbacks(execute=True):
+        coroutine = make_topic("Coroutine")
+        TopicAlias.objects.create(topic=coroutine, name="Coroutines")
+    assert stored_counts()["topics"]["Coroutine"] == (1, 1)
+    assert_counts_true()
+    with django_capture_on_commit_callbacks(execute=True):
+        world["gil"].delete()
+    assert "GIL" not in stored_counts()["topics"]
+    assert_counts_true()
+
+
+def test_a_rolled_back_change_leaves_the_counts_as_they_were(world):
+    before = stored_counts()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_note("Lost", body="GIL", category=world["python"], tags=["Python", "lost"])
+        raise RuntimeError
+    assert stored_counts() == before
+
+
+def test_a_batch_recounts_once_at_its_end(world):
+    with transaction.atomic(), recounted_at_end():
+        for index in range(5):
+            make_note(f"Batch {index}", body="GIL 闭包", category=world["python"], tags=["Python"])
+        # Not yet recounted: the batch is still running.
+        assert stored_counts()["tags"]["Python"] == (2, 2)
+    assert stored_counts()["tags"]["Python"] == (7, 7)
+    assert_counts_true()
+
+
+def test_imported_files_are_counted(world, tmp_path):
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Imported\ncategories: Python\ntags: Python 并发\n---\nThe GIL.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.txt").write_text("Plain\n\n闭包 everywhere\n", encoding="utf-8")
+    import_paths([tmp_path], default_status=PUBLISHED)
+    assert stored_counts()["tags"]["Python"] == (3, 3)
+    assert_counts_true()
+
+
+def test_recount_everything_repairs_numbers_written_by_hand(world):
+    Tag.objects.update(note_count=99, published_count=99)
+    Topic.objects.update(published_count=0)
+    Mention.objects.filter(topic=world["gil"]).delete()
+    recount_everything()
+    assert stored_counts()["topics"]["GIL"] == (0, 0)
+    assert_counts_true()

@@ -2,7 +2,7 @@ from functools import partial
 
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -23,7 +23,7 @@ admin.site.unregister(TaggitDefaultTag)
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "parent"]
+    list_display = ["name", "slug", "parent", "note_count", "published_count"]
     list_filter = ["parent"]
     search_fields = ["name", "description"]
     autocomplete_fields = ["parent"]
@@ -31,7 +31,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "note_count", "published_count"]
     search_fields = ["name"]
 
 
@@ -150,7 +150,7 @@ class TopicAliasInline(admin.TabularInline):
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent", "alias_list", "autolink", "mention_count"]
+    list_display = ["name", "parent", "alias_list", "autolink", "note_count", "published_count"]
     list_filter = ["autolink", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "aliases__name", "summary"]
     autocomplete_fields = ["parent"]
@@ -159,21 +159,11 @@ class TopicAdmin(admin.ModelAdmin):
     fields = ["name", "slug", "parent", "position", "autolink", "summary", "related"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("parent")
-            .prefetch_related("aliases")
-            .annotate(num_mentions=Count("mentions", distinct=True))
-        )
+        return super().get_queryset(request).select_related("parent").prefetch_related("aliases")
 
     @admin.display(description=_("Aliases"))
     def alias_list(self, topic: Topic) -> str:
         return ", ".join(alias.name for alias in topic.aliases.all())
-
-    @admin.display(description=_("Notes mentioning it"), ordering="num_mentions")
-    def mention_count(self, topic: Topic) -> int:
-        return topic.num_mentions
 
 
 class MissingTargetFilter(admin.SimpleListFilter):

@@ -10,7 +10,9 @@ processes at once, whatever cache backend holds them.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
@@ -34,8 +36,34 @@ def content_version() -> int:
 
 
 def bump_content_version() -> None:
+    if _BATCHED.get() is not None:
+        _BATCHED.get().append(True)
+        return
     if not ContentVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
         ContentVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+
+
+# Set while a batch of changes runs (an import): one bump at its end stands for all.
+_BATCHED: ContextVar[list | None] = ContextVar("content_version_batched", default=None)
+
+
+@contextmanager
+def content_version_bumped_at_end() -> Iterator[None]:
+    """Bump the content version once, when the batch ends, if anything in it asked to.
+
+    Use inside the batch's transaction so that the bump commits with the changes.
+    """
+    if _BATCHED.get() is not None:
+        yield
+        return
+    asked: list = []
+    token = _BATCHED.set(asked)
+    try:
+        yield
+    finally:
+        _BATCHED.reset(token)
+    if asked:
+        bump_content_version()
 
 
 def page_key(request: HttpRequest, version: int) -> str:

@@ -1,9 +1,9 @@
 """Reading notes from files: Jekyll posts with YAML front matter and plain text.
 
 Parsing (``parse_note_bytes``, ``parse_note_text``) is pure: bytes or text in, a
-``ParsedNote`` out, no database. Writing goes through ``NoteImporter``, one
-transaction per file, shared by the ``import_notes`` command, the admin upload
-page and ``load_sample_content``.
+``ParsedNote`` out, no database. Writing goes through ``NoteImporter``, each file
+all or nothing, shared by the ``import_notes`` command, the admin upload page and
+``load_sample_content``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed
 from django.utils import timezone
 
+from .caching import content_version_bumped_at_end
+from .counts import counted_at_end
 from .linking import explicit_link_titles
 from .models import Category, Note, NoteQuerySet, Tag, Topic
 from .note_rendering import RenderedNote, render_note
@@ -596,8 +598,17 @@ def category_for(names: list[str], cache: dict[str, Category] | None = None) -> 
 
 class NoteImporter:
     """One import run. It remembers what every file of the run looks up again
-    (categories, titles for duplicate warnings) and forgets it when a file fails,
-    since that file's rows were rolled back."""
+    (imported sources, slugs, categories, titles for duplicate warnings) and forgets
+    it when a file fails, since that file's rows were rolled back.
+
+    Files are written in batches of ``batch_size`` per transaction, each file in its
+    own savepoint: a bad file is rolled back alone, and ten thousand files cost a
+    few dozen commits instead of ten thousand. Counts, the content version and the
+    search index follow once per batch. A batch that cannot be committed is written
+    again one file per transaction.
+    """
+
+    batch_size = 200
 
     def __init__(self, *, default_status: str = Note.Status.DRAFT, dry_run: bool = False):
         self.default_status = default_status
@@ -608,6 +619,24 @@ class NoteImporter:
         self._categories: dict[str, Category] = {}
         self._tags: dict[str, Tag] = {}
         self._titles: dict[str, dict[int, str]] | None = None
+        self._sources: dict[str, tuple[int, str]] | None = None
+        self._slugs: set[str] | None = None
+
+    def known_sources(self) -> dict[str, tuple[int, str]]:
+        """Source -> (note id, hash of the bytes it was imported from), read once a run."""
+        if self._sources is None:
+            self._sources = {
+                source: (pk, digest)
+                for source, pk, digest in Note.objects.exclude(source="").values_list(
+                    "source", "pk", "source_hash"
+                )
+            }
+        return self._sources
+
+    def taken_slugs(self) -> set[str]:
+        if self._slugs is None:
+            self._slugs = set(Note.objects.values_list("slug", flat=True))
+        return self._slugs
 
     def run(
         self,
@@ -615,21 +644,45 @@ class NoteImporter:
         *,
         on_result: Callable[[ImportResult, int], None] | None = None,
     ) -> ImportReport:
-        """Import each item in its own transaction; a dry run rolls all of them back."""
+        """Import every item, each all or nothing; a dry run rolls all of them back."""
         report = ImportReport(dry_run=self.dry_run)
         with (
             self._dry_run_rollback(),
             Topic.objects.frozen_matcher() as matcher,
             Note.objects.waiting_links_resolved_at_end(),
-            prepared_in_parallel(items, matcher) as prepared,
+            prepared_in_parallel(items, matcher, self.known_sources) as prepared,
         ):
             # `prepared` may run on without end for a stream of uploads: items set the length.
-            for index, (item, ready) in enumerate(zip(items, prepared, strict=False), start=1):
-                result = item if isinstance(item, ImportResult) else self.import_one(item, ready)
-                report.results.append(result)
-                if on_result is not None:
-                    on_result(result, index)
+            pairs = zip(items, prepared, strict=False)
+            # A stream (an upload) is read while its archive is open: one file at a time.
+            size = self.batch_size if isinstance(items, list) else 1
+            while batch := list(itertools.islice(pairs, size)):
+                for result in self._import_batch(batch):
+                    report.results.append(result)
+                    if on_result is not None:
+                        on_result(result, len(report.results))
         return report
+
+    def _import_batch(self, batch: list[tuple]) -> list[ImportResult]:
+        try:
+            with (
+                transaction.atomic(),
+                # Inside the transaction: the numbers commit with the notes.
+                counted_at_end(),
+                content_version_bumped_at_end(),
+            ):
+                return [
+                    item if isinstance(item, ImportResult) else self.import_one(item, ready)
+                    for item, ready in batch
+                ]
+        except Exception as error:
+            # Each file's own errors are caught in import_one: this is the commit
+            # itself failing (a full disk, a lock held too long). Nothing of the batch
+            # was kept, so its files are tried again, one transaction each.
+            self._forget()
+            if len(batch) > 1:
+                return [result for pair in batch for result in self._import_batch([pair])]
+            return [ImportResult.failed(batch[0][0].label, _describe_error(error))]
 
     @contextlib.contextmanager
     def _dry_run_rollback(self) -> Iterator[None]:
@@ -652,14 +705,15 @@ class NoteImporter:
             else:
                 digest = prepared.digest
             # Unchanged files are recognised before they are even decoded.
-            known = notes_from_source(item.key).values_list("pk", "source_hash").first()
+            known = self.known_sources().get(item.key)
             if known and known[1] == digest:
                 return ImportResult(item.label, Outcome.UNCHANGED)
             if prepared is not None and prepared.parsed is not None:
                 parsed = prepared.parsed
             else:
                 parsed = parse_note_bytes(raw if prepared is None else item.read(), name=item.name)
-            with transaction.atomic():
+            # A savepoint inside the batch's transaction: this file alone, all or nothing.
+            with counted_at_end(), transaction.atomic():
                 note = Note.objects.filter(pk=known[0]).first() if known else None
                 result = self._save(
                     item,
@@ -674,7 +728,7 @@ class NoteImporter:
             return ImportResult.failed(item.label, error.strerror or str(error))
         except Exception as error:
             # One file's surprise must not stop the other ten thousand; its
-            # transaction is rolled back and the report names the error.
+            # savepoint is rolled back and the report names the error.
             self._forget()
             return ImportResult.failed(item.label, _describe_error(error))
         result.encoding = parsed.encoding
@@ -704,9 +758,10 @@ class NoteImporter:
             # Same note, different bytes (an export of it, say): remember the new bytes
             # without re-rendering or touching `updated`.
             Note.objects.filter(pk=note.pk).update(source_hash=digest)
+            self._remember_source(note, digest)
             return ImportResult(item.label, Outcome.UNCHANGED, title=note.title, slug=note.slug)
         if created:
-            note.slug, clash = choose_slug(parsed.slug, parsed.title)
+            note.slug, clash = choose_slug(parsed.slug, parsed.title, taken=self.taken_slugs())
             warnings += [clash] if clash else []
         elif parsed.slug and parsed.slug != note.slug:
             slug, clash = choose_slug(parsed.slug, parsed.title, exclude_pk=note.pk)
@@ -719,7 +774,10 @@ class NoteImporter:
         if rendered is not None:
             # Made by a worker process; Note.save() uses it only if the body matches.
             note.prepared_rendering = rendered
+        if created:
+            self.taken_slugs().add(note.slug)
         save_note(note, None if parsed.tags is None else self._tag_objects(parsed.tags))
+        self._remember_source(note, digest)
         if created and parsed.updated:
             # An exported note keeps the time it last changed; save() would stamp now.
             Note.objects.filter(pk=note.pk).update(updated=parsed.updated)
@@ -732,6 +790,10 @@ class NoteImporter:
             slug=note.slug,
             warnings=warnings,
         )
+
+    def _remember_source(self, note: Note, digest: str) -> None:
+        if note.source:
+            self.known_sources()[note.source] = (note.pk, digest)
 
     def _tag_objects(self, names: list[str]) -> list[Tag]:
         """Tags by name, as taggit finds them (case-insensitively), looked up once a run."""
@@ -799,7 +861,9 @@ def _prepare_file(job: tuple[str, str, int]) -> PreparedFile | None:
 
 @contextlib.contextmanager
 def prepared_in_parallel(
-    items: Iterable[NoteInput | ImportResult], matcher
+    items: Iterable[NoteInput | ImportResult],
+    matcher,
+    known_sources: Callable[[], dict[str, tuple[int, str]]],
 ) -> Iterator[Iterable[PreparedFile | None]]:
     """Parse and render files in worker processes while this one writes to the database.
 
@@ -817,9 +881,7 @@ def prepared_in_parallel(
         yield [None] * len(items)
         return
     _worker_state["matcher"] = matcher
-    _worker_state["known"] = dict(
-        Note.objects.exclude(source="").values_list("source", "source_hash")
-    )
+    _worker_state["known"] = {source: digest for source, (_, digest) in known_sources().items()}
     jobs = [
         (str(item.path), item.name, item.size) if isinstance(item, NoteInput) and item.path
         else ("", "", MAX_FILE_BYTES + 1)
@@ -910,9 +972,14 @@ def apply_parsed_note(
     return changed
 
 
-def choose_slug(wanted: str, title: str, *, exclude_pk: int | None = None) -> tuple[str, str]:
+def choose_slug(
+    wanted: str, title: str, *, exclude_pk: int | None = None, taken: set[str] | None = None
+) -> tuple[str, str]:
     """The slug a file asks for when it is a valid free slug, else one made from it
-    (or from the title); the second value is a warning when the wish was not met."""
+    (or from the title); the second value is a warning when the wish was not met.
+
+    ``taken``, every slug in use (for a new note), saves asking the database.
+    """
     valid = bool(wanted) and len(wanted) <= SLUG_MAX_LENGTH and _SLUG.match(wanted) is not None
     base = (
         wanted
@@ -921,7 +988,10 @@ def choose_slug(wanted: str, title: str, *, exclude_pk: int | None = None) -> tu
     )
     others = Note.objects.exclude(pk=exclude_pk) if exclude_pk else Note.objects.all()
     slug = base
-    if others.filter(slug=base).exists():
+    in_use = base in taken if taken is not None and exclude_pk is None else None
+    if in_use is None:
+        in_use = others.filter(slug=base).exists()
+    if in_use:
         slug = unique_slug(others, base, fallback="note", max_length=SLUG_MAX_LENGTH)
     if wanted and slug != wanted:
         reason = "is taken" if valid else "is not a valid slug"
@@ -938,6 +1008,12 @@ def save_note(note: Note, tags: list[str] | list[Tag] | None) -> Note:
         # constraints still guard against a concurrent writer.
         note.full_clean(exclude=["category"], validate_unique=False, validate_constraints=False)
         new = note._state.adding
+        if tags and new:
+            tags = list({tag.pk: tag for tag in map(tag_object, tags)}.values())
+            # The first version in the history holds the tags about to be added.
+            note._tag_names_when_created = ", ".join(
+                sorted((tag.name for tag in tags), key=str.casefold)
+            )
         note.save()
         if tags and new:
             add_tags_to_new_note(note, tags)
@@ -953,6 +1029,10 @@ def tag_named(name: str) -> Tag:
     )
 
 
+def tag_object(tag: str | Tag) -> Tag:
+    return tag if isinstance(tag, Tag) else tag_named(tag)
+
+
 def add_tags_to_new_note(note: Note, tags: list[str] | list[Tag]) -> None:
     """``note.tags.add()`` in one INSERT: a new note has no tags to compare with.
 
@@ -960,8 +1040,7 @@ def add_tags_to_new_note(note: Note, tags: list[str] | list[Tag]) -> None:
     notes that is most of an import's queries. The same m2m_changed signals are sent
     so that anything kept in step with tags (the search index) still hears of it.
     """
-    objects = [tag if isinstance(tag, Tag) else tag_named(tag) for tag in tags]
-    unique = list({tag.pk: tag for tag in objects}.values())
+    unique = list({tag.pk: tag for tag in map(tag_object, tags)}.values())
     pk_set = {tag.pk for tag in unique}
     through = Note.tags.through
     signal_kwargs = {"sender": through, "instance": note, "reverse": False, "model": Tag,

@@ -288,7 +288,8 @@ class Note(models.Model):
                 "version",
             }  # fmt: skip
         title_changed = self._loaded_title is not None and self._loaded_title != self.title
-        adding = self._state.adding
+        # A bare instance given the pk of a stored note updates it: its rows get replaced.
+        adding = self._state.adding and self.pk is None
         super().save(*args, **kwargs)
         self.store_links(links, replace=not adding)
         new_titles = _NEW_TITLES.get()
@@ -346,7 +347,7 @@ class Note(models.Model):
 
     def store_links(self, links: LinkResult, *, replace: bool = True) -> None:
         """Replace this note's mention and link rows with what its last rendering found."""
-        from .counts import touch
+        from .counts import count_new_note, touch
 
         old_topics = set()
         if replace:
@@ -368,8 +369,11 @@ class Note(models.Model):
         ] + [NoteLink(source=self, target_text=text[:200]) for text in links.missing]
         if new_links:
             NoteLink.objects.bulk_create(new_links)
-        # Only a topic gained or lost changes how many notes mention it.
-        touch(topics=old_topics.symmetric_difference(links.mentions))
+        if replace:
+            # Only a topic gained or lost changes how many notes mention it.
+            touch(topics=old_topics.symmetric_difference(links.mentions))
+        else:
+            count_new_note(self, topics=links.mentions)
 
     def linking_note_ids(self, old_title: str | None) -> set[int]:
         """Notes whose ``[[links]]`` point, or may now point, at this note."""

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
 from .caching import bump_content_version
-from .counts import touch
+from .counts import count_new_note, touch
 from .models import Category, Note, Tag, Topic, TopicAlias
 from .relinking import notes_affected_by, schedule_relink, topic_terms
 from .search import schedule_index
@@ -62,7 +62,10 @@ def note_deleted(sender, instance, **kwargs):
 
 @receiver(pre_create_historical_record, sender=Note.history.model)
 def remember_tags_in_history(sender, instance, history_instance, **kwargs):
-    if instance.pk and not instance._state.adding:
+    if history_instance.history_type == "+":
+        # A new note has no tags stored yet; the importer says which it is about to add.
+        history_instance.tag_names = getattr(instance, "_tag_names_when_created", "")
+    else:
         history_instance.tag_names = ", ".join(sorted(instance.tags.names(), key=str.casefold))
 
 
@@ -72,6 +75,8 @@ def tags_changed(sender, instance, action, reverse, **kwargs):
     # version the note's save just recorded is brought up to date here.
     if reverse or action not in {"post_add", "post_remove", "post_clear"}:
         return
+    if instance.__dict__.pop("_tag_names_when_created", None) is not None:
+        return  # already written into the version when it was created
     latest = instance.history.order_by("-history_date", "-history_id").first()
     if latest is not None:
         names = ", ".join(sorted(instance.tags.names(), key=str.casefold))
@@ -91,6 +96,8 @@ def tags_changed(sender, instance, action, reverse, **kwargs):
 @receiver(m2m_changed, sender=Note.tags.through)
 @receiver(m2m_changed, sender=Topic.related.through)
 def content_changed(sender, **kwargs):
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # the m2m change is yet to happen; its post_ signal follows
     # Anything a reader could see changed: every cached page is now out of date.
     bump_content_version()
 
@@ -135,16 +142,28 @@ def reindex_untagged_notes(sender, instance, **kwargs):
 # recounted where they are written, in Note.store_links().
 
 
+@receiver(pre_save, sender=Note)
+def remember_counted_state(sender, instance, **kwargs):
+    if instance._loaded_counted is None and instance.pk is not None:
+        # Not loaded from the database (built with a known pk): ask what it was.
+        instance._loaded_counted = (
+            Note.objects.filter(pk=instance.pk).values_list("status", "category_id").first()
+        )
+
+
 @receiver(post_save, sender=Note)
 def recount_for_saved_note(sender, instance, created, **kwargs):
     now = (instance.status, instance.category_id)
     before = instance._loaded_counted
     instance._loaded_counted = now
-    if created or before is None:
-        # New (its tags and mentions come later and count themselves) or of unknown past.
+    if created:
+        # Its tags and mentions come later and count themselves.
+        instance._counted_as_new = True
+        count_new_note(instance, categories=[instance.category_id])
+        return
+    if before is None:
+        # Of unknown past: recount all it belongs to.
         touch(categories=[instance.category_id])
-        if created:
-            return
     elif before == now:
         return
     else:
@@ -181,5 +200,7 @@ def recount_retagged(sender, instance, action, reverse, pk_set, **kwargs):
         instance._tags_before_clear = list(instance.tags.values_list("pk", flat=True))
     elif action == "post_clear":
         touch(tags=getattr(instance, "_tags_before_clear", ()))
+    elif action == "post_add" and instance.__dict__.get("_counted_as_new"):
+        count_new_note(instance, tags=pk_set or ())
     elif action in {"post_add", "post_remove"}:
         touch(tags=pk_set or ())

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from notes.admin import NoteAdmin
-from notes.counts import recount_everything, recounted_at_end
+from notes.counts import counted_at_end, recount_everything
 from notes.importers import import_paths
 from notes.models import Category, Mention, Note, Tag, Topic, TopicAlias
 from tests.factories import make_category, make_draft, make_note, make_topic
@@ -137,12 +137,46 @@ def test_a_rolled_back_change_leaves_the_counts_as_they_were(world):
 
 
 def test_a_batch_recounts_once_at_its_end(world):
-    with transaction.atomic(), recounted_at_end():
+    with transaction.atomic(), counted_at_end():
         for index in range(5):
             make_note(f"Batch {index}", body="GIL 闭包", category=world["python"], tags=["Python"])
         # Not yet recounted: the batch is still running.
         assert stored_counts()["tags"]["Python"] == (2, 2)
     assert stored_counts()["tags"]["Python"] == (7, 7)
+    assert_counts_true()
+
+
+def test_a_batch_counts_new_notes_then_recounts_what_changed_after(world):
+    with transaction.atomic(), counted_at_end():
+        note = make_note("New", body="GIL", category=world["python"], tags=["Python", "fresh"])
+        note.tags.remove("fresh")
+        note.status = Note.Status.DRAFT
+        note.save()
+        make_note("Newer", body="闭包", tags=["fresh"])
+    assert stored_counts()["tags"]["fresh"] == (1, 1)
+    assert stored_counts()["tags"]["Python"] == (3, 2)
+    assert_counts_true()
+
+
+def test_a_failed_part_of_a_batch_counts_for_nothing(world):
+    with transaction.atomic(), counted_at_end():
+        make_note("Kept", body="GIL", category=world["python"], tags=["Python"])
+        with pytest.raises(RuntimeError), counted_at_end(), transaction.atomic():
+            make_note("Lost", body="GIL 闭包", category=world["python"], tags=["Python", "lost"])
+            raise RuntimeError
+    assert stored_counts()["tags"]["Python"] == (3, 3)
+    assert stored_counts()["topics"]["GIL"] == (4, 3)
+    assert_counts_true()
+
+
+def test_an_import_with_a_bad_file_counts_only_the_good_ones(world, tmp_path):
+    (tmp_path / "good.md").write_text(
+        "---\ntitle: Good\ntags: Python\n---\nThe GIL.\n", encoding="utf-8"
+    )
+    (tmp_path / "bad.md").write_text("---\ntitle: [\n---\nThe GIL.\n", encoding="utf-8")
+    report = import_paths([tmp_path], default_status=PUBLISHED)
+    assert len(report.failed) == 1
+    assert stored_counts()["tags"]["Python"] == (3, 3)
     assert_counts_true()
 
 
@@ -163,4 +197,15 @@ def test_recount_everything_repairs_numbers_written_by_hand(world):
     Mention.objects.filter(topic=world["gil"]).delete()
     recount_everything()
     assert stored_counts()["topics"]["GIL"] == (0, 0)
+    assert_counts_true()
+
+
+def test_a_note_saved_from_a_bare_instance_recounts_its_old_category(world):
+    old = Note.objects.get(title="One")
+    bare = Note(
+        pk=old.pk, title=old.title, slug=old.slug, body=old.body, status=PUBLISHED,
+        category=world["other"], created=old.created,
+    )  # fmt: skip
+    bare.save()
+    assert stored_counts()["categories"]["Python"] == (1, 1)
     assert_counts_true()

@@ -1,10 +1,12 @@
 """Reading note files (pure, no database) and writing them as notes, one file at a time."""
 
 import codecs
+import contextlib
 import datetime as dt
 import re
 
 import pytest
+from django.db import OperationalError
 
 from notes.importers import (
     MAX_FILE_BYTES,
@@ -368,3 +370,65 @@ def test_folders_are_walked_for_note_files_only(tmp_path):
         "created: 3, updated: 0, unchanged: 0, failed: 1 (1 other files ignored)"
     )
     assert report.failed[0].describe().endswith("missing.md: no such file or folder")
+
+
+@pytest.mark.django_db
+def test_an_imported_note_first_version_holds_its_tags(tmp_path):
+    import_note_file(write(tmp_path, "post.md", JEKYLL_POST))
+    note = Note.objects.get()
+    assert list(note.history.values_list("tag_names", flat=True)) == ["mechine_learning, Python"]
+
+
+def failing_commit(times: int):
+    """Stands in for a commit that fails (a full disk): raises at the end of a batch."""
+    calls = {"left": times}
+
+    @contextlib.contextmanager
+    def batch_end():
+        yield
+        if calls["left"]:
+            calls["left"] -= 1
+            raise OperationalError("disk I/O error")
+
+    return batch_end
+
+
+@pytest.mark.django_db
+def test_a_batch_that_cannot_commit_is_written_again_one_file_at_a_time(tmp_path, monkeypatch):
+    import notes.importers as importers
+
+    monkeypatch.setattr(NoteImporter, "batch_size", 2)
+    monkeypatch.setattr(importers, "content_version_bumped_at_end", failing_commit(1))
+    for name in "abc":
+        write(
+            tmp_path, f"{name}.md", f"---\ntitle: Note {name}\ntags: [t{name}]\n---\nBody {name}\n"
+        )
+    report = import_paths([tmp_path])
+    assert [r.outcome for r in report.results] == [Outcome.CREATED] * 3
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["Note a", "Note b", "Note c"]
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["ta", "tb", "tc"]
+
+
+@pytest.mark.django_db
+def test_a_file_whose_commit_fails_is_reported_and_leaves_nothing(tmp_path, monkeypatch):
+    import notes.importers as importers
+
+    monkeypatch.setattr(importers, "content_version_bumped_at_end", failing_commit(99))
+    write(tmp_path, "a.md", "---\ntitle: A\ntags: [lost]\n---\nBody\n")
+    report = import_paths([tmp_path])
+    assert [(r.outcome, r.reason) for r in report.results] == [
+        (Outcome.FAILED, "OperationalError: disk I/O error")
+    ]
+    assert not Note.objects.exists()
+    assert not Tag.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_batch_of_files_retires_cached_pages_once(tmp_path):
+    from notes.caching import content_version
+
+    for name in "abc":
+        write(tmp_path, f"{name}.md", f"{name} title\n\nbody\n")
+    before = content_version()
+    import_paths([tmp_path])
+    assert content_version() == before + 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from dataclasses import dataclass
 
 import markdown
@@ -117,14 +118,26 @@ def _flatten_toc(tokens: list[dict], out: list[tuple[int, str, str]]) -> None:
         _flatten_toc(token.get("children", []), out)
 
 
+# A Markdown instance costs more to build than a short note costs to convert, so each
+# thread keeps one and resets it between notes (an instance is not thread-safe).
+_converters = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    md = getattr(_converters, "md", None)
+    if md is None:
+        md = _converters.md = markdown.Markdown(
+            extensions=EXTENSIONS,
+            extension_configs=EXTENSION_CONFIGS,
+            output_format="html",
+            tab_length=4,
+        )
+    return md.reset()
+
+
 def render_markdown(text: str) -> RenderedMarkdown:
     """Render a note's Markdown body to sanitised HTML and list its headings."""
-    md = markdown.Markdown(
-        extensions=EXTENSIONS,
-        extension_configs=EXTENSION_CONFIGS,
-        output_format="html",
-        tab_length=4,
-    )
+    md = _converter()
     body = md.convert(normalize_source(text.replace("\r\n", "\n")))
     headings: list[tuple[int, str, str]] = []
     _flatten_toc(md.toc_tokens, headings)
@@ -138,7 +151,12 @@ def plain_text(rendered_html: str) -> str:
 
 
 def make_excerpt(rendered_html: str, length: int = 180) -> str:
-    text = plain_text(rendered_html).replace("¶", "").strip()
+    return excerpt_of(plain_text(rendered_html), length)
+
+
+def excerpt_of(text: str, length: int = 180) -> str:
+    """The start of a note's plain text (``plain_text``), cut at ``length`` characters."""
+    text = text.replace("¶", "").strip()
     if len(text) <= length:
         return text
     return text[: length - 1].rstrip() + "…"

@@ -343,6 +343,8 @@ class Note(models.Model):
         self.body_html = prepared.html
         self.headings = prepared.headings
         self.auto_excerpt = prepared.excerpt
+        # Not a field: handed to the search index, which would otherwise make it again.
+        self.plain_text = prepared.text
         return prepared.links
 
     def store_links(self, links: LinkResult, *, replace: bool = True) -> None:

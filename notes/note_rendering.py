@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .linking import LinkResult, LinkTarget, TopicMatcher, link_html
-from .markdown import make_excerpt, render_markdown
+from .markdown import excerpt_of, plain_text, render_markdown
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class RenderedNote:
     headings: list[list]
     excerpt: str
     links: LinkResult
+    # The readable text, for the excerpt and the search index (one sanitiser pass for both).
+    text: str = ""
 
 
 def render_note(
@@ -27,10 +29,12 @@ def render_note(
 ) -> RenderedNote:
     rendered = render_markdown(body)
     links = link_html(rendered.html, matcher, notes_by_title=notes_by_title)
+    text = plain_text(links.html)
     return RenderedNote(
         body=body,
         html=links.html,
         headings=[list(heading) for heading in rendered.headings],
-        excerpt=make_excerpt(rendered.html),
+        excerpt=excerpt_of(text),
         links=links,
+        text=text,
     )

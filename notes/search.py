@@ -122,9 +122,14 @@ def make_fts_query(text: str) -> str | None:
     return fts_expression(split_terms(text))
 
 
-def document_text(body_html: str) -> str:
-    """The readable text of a rendered body, without the headings' permalink signs."""
-    return " ".join(plain_text(body_html).replace("¶", " ").split())
+def document_text(body_html: str, plain: str | None = None) -> str:
+    """The readable text of a rendered body, without the headings' permalink signs.
+
+    ``plain``, the body's ``plain_text`` when the caller has it, saves computing it again.
+    """
+    if plain is None:
+        plain = plain_text(body_html)
+    return " ".join(plain.replace("¶", " ").split())
 
 
 def _terms_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
@@ -178,7 +183,9 @@ def snippet(text: str, terms: Sequence[str], length: int = SNIPPET_LENGTH) -> Se
     return segments
 
 
-def index_fields(title: str, body_html: str, tag_names: Iterable[str]) -> dict[str, str]:
+def index_fields(
+    title: str, body_html: str, tag_names: Iterable[str], plain: str | None = None
+) -> dict[str, str]:
     """The columns of a note's ``SearchEntry``.
 
     Case-folded here, in Python, so that SQLite and PostgreSQL compare them with the
@@ -188,7 +195,7 @@ def index_fields(title: str, body_html: str, tag_names: Iterable[str]) -> dict[s
     return {
         "title": title.casefold() + _PAD,
         "tags": " ".join(sorted(name.casefold() for name in tag_names)) + _PAD,
-        "body": document_text(body_html).casefold() + _PAD,
+        "body": document_text(body_html, plain).casefold() + _PAD,
     }
 
 
@@ -233,19 +240,29 @@ _PENDING_ATTR = "_notes_pending_search_index"
 _BATCH = 500
 
 
-def schedule_index(note_ids: Iterable[int]) -> None:
+Rendered = tuple[str, str]  # (body_html, its plain_text)
+
+
+def schedule_index(
+    note_ids: Iterable[int], rendered: Mapping[int, Rendered | None] | None = None
+) -> None:
     """Reindex these notes when the current transaction commits (at once outside one).
 
     A note and its tags are saved in one transaction by the admin and the importer:
     indexing once, at the end, halves the full-text work of every edit. A search in
     the same transaction catches up first (``update_index``).
+
+    ``rendered`` holds the plain text of notes just rendered (``RenderedNote.text``)
+    with the HTML it was read from: it is used only if the note still has that HTML
+    when it is indexed (a rolled-back edit leaves it behind).
     """
     connection = transaction.get_connection()
     pending = getattr(connection, _PENDING_ATTR, None)
     if pending is None:
-        pending = set()
+        pending = {}
         setattr(connection, _PENDING_ATTR, pending)
-    pending.update(note_ids)
+    rendered = rendered or {}
+    pending.update((pk, rendered.get(pk)) for pk in note_ids)
     # Registered every time: a rolled-back transaction drops its callbacks, not the set.
     transaction.on_commit(update_index)
 
@@ -259,9 +276,10 @@ def update_index() -> None:
         index_notes(pending)
 
 
-def index_notes(note_ids: Iterable[int]) -> None:
+def index_notes(note_ids: Iterable[int] | Mapping[int, Rendered | None]) -> None:
     """Store what search looks at for these notes, replacing what was there; notes that
-    no longer exist leave the index."""
+    no longer exist leave the index. A mapping gives the plain text of some of them."""
+    rendered = note_ids if isinstance(note_ids, Mapping) else {}
     ids = sorted(note_ids)
     for start in range(0, len(ids), _BATCH):
         batch = ids[start : start + _BATCH]
@@ -271,13 +289,25 @@ def index_notes(note_ids: Iterable[int]) -> None:
             names.setdefault(note_id, []).append(name)
         entries = [
             SearchEntry(
-                note_id=note.pk, **index_fields(note.title, note.body_html, names.get(note.pk, ()))
+                note_id=note.pk,
+                **index_fields(
+                    note.title,
+                    note.body_html,
+                    names.get(note.pk, ()),
+                    _plain_text_of(note, rendered.get(note.pk)),
+                ),
             )
             for note in Note.objects.filter(pk__in=batch).only("pk", "title", "body_html")
         ]
         with transaction.atomic():
             SearchEntry.objects.filter(pk__in=batch).delete()
             SearchEntry.objects.bulk_create(entries)
+
+
+def _plain_text_of(note: Note, rendered: Rendered | None) -> str | None:
+    if rendered is not None and rendered[0] == note.body_html:
+        return rendered[1]
+    return None
 
 
 @transaction.atomic

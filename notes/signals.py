@@ -109,7 +109,8 @@ def content_changed(sender, **kwargs):
 @receiver(post_save, sender=Note)
 @receiver(post_delete, sender=Note)
 def reindex_note(sender, instance, **kwargs):
-    schedule_index([instance.pk])
+    text = instance.__dict__.get("plain_text")
+    schedule_index([instance.pk], {instance.pk: (instance.body_html, text) if text else None})
 
 
 @receiver(m2m_changed, sender=Note.tags.through)

@@ -432,3 +432,24 @@ def test_a_batch_of_files_retires_cached_pages_once(tmp_path):
     before = content_version()
     import_paths([tmp_path])
     assert content_version() == before + 1
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        "title: 闭包\ndate: 2014-11-06 21:10:00 +0800\ntags: [Python, '并发 编程']\n",
+        "layout: post\ncategories:\n- IT_Reference\nnumbers: [1, 2.5, true, null]\n",
+        "title: 'quoted: yes'\nanchor: &a value\n",
+    ],
+)
+def test_the_fast_yaml_loader_reads_front_matter_as_the_checked_one_does(front_matter):
+    import yaml
+
+    from notes.importers import _FastFrontMatterLoader, _FrontMatterLoader, _QuotedName
+
+    slow = yaml.load(front_matter, Loader=_FrontMatterLoader)  # noqa: S506
+    fast = yaml.load(front_matter, Loader=_FastFrontMatterLoader)  # noqa: S506
+    assert fast == slow
+    assert [isinstance(v, _QuotedName) for v in fast.values()] == [
+        isinstance(v, _QuotedName) for v in slow.values()
+    ]

@@ -105,3 +105,19 @@ def test_plain_text_and_excerpt_strip_markup():
     assert len(excerpt) == 40
     assert excerpt.endswith("…")
     assert "¶" not in excerpt
+
+
+def test_rendering_in_several_threads_at_once_gives_each_note_its_own_html():
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"# Title {i}\n\n## 小节 {i}\n\n```python\nx = {i}\n```\n" * 3 for i in range(40)]
+    expected = [render_markdown(text) for text in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(render_markdown, texts)) == expected
+
+
+def test_a_note_renders_the_same_after_others_were_rendered():
+    text = "## 标题\n\n[^1] text\n\n[^1]: a note\n\n## 标题\n"
+    first = render_markdown(text)
+    render_markdown("# Other\n\n## 标题\n\n[link][ref]\n\n[ref]: http://example.com\n")
+    assert render_markdown(text) == first

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
 from notes.models import Note, Tag
@@ -293,6 +293,17 @@ class TestIndexIsKeptInStep:
             assert not SearchEntry.objects.filter(pk=note.pk).exists()
         entry = SearchEntry.objects.get(pk=note.pk)
         assert (entry.title, entry.tags) == ("committed  ", "gc  ")
+
+    def test_a_rolled_back_edit_does_not_reach_the_index(self, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            note = make_note("Kept", body="original words")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            note.body = "rolled back words"
+            note.save()
+            raise RuntimeError
+        with django_capture_on_commit_callbacks(execute=True):
+            make_note("Another", body="x")
+        assert SearchEntry.objects.get(pk=note.pk).body == "original words  "
 
     def test_a_search_in_the_same_transaction_sees_the_changes(self):
         note = make_note("Uncommitted", body="fresh words")

@@ -121,3 +121,17 @@ def test_a_note_renders_the_same_after_others_were_rendered():
     first = render_markdown(text)
     render_markdown("# Other\n\n## 标题\n\n[link][ref]\n\n[ref]: http://example.com\n")
     assert render_markdown(text) == first
+
+
+def test_code_is_highlighted_exactly_as_pygments_own_formatter_does():
+    from markdown.extensions.codehilite import CodeHilite
+
+    from notes.markdown import StyleTableOnceFormatter
+
+    code = "def closure(x):\n    # 闭包\n    return lambda y: x + y  # type: ignore\n"
+    options = {"css_class": "highlight", "guess_lang": False, "lang": "python"}
+    plain = CodeHilite(code, **options).hilite()
+    for _ in range(2):  # the second time from the stored table
+        fast = CodeHilite(code, pygments_formatter=StyleTableOnceFormatter, **options).hilite()
+        assert fast == plain
+    assert '<span class="k">def</span>' in plain

@@ -216,7 +216,8 @@ def run_size(count: int, options) -> dict[str, dict[str, float]]:
 def report(count: int, results: dict) -> None:
     ceiling = results.get("_ceiling", {}).get("rps")
     print(f"{'page':<10}{'median':>9}{'p99':>9}{'cached':>9}{'c.p99':>9}"
-          f"{'req/s':>9}{'% ceiling':>11}{'errors':>8}   (ms; {count:,} notes)")  # fmt: skip
+          f"{'req/s':>9}{'% ceiling':>11}{'load p99':>10}{'errors':>8}"
+          f"   (ms; {count:,} notes)")  # fmt: skip
     for name, row in results.items():
         if name.startswith("_"):
             continue
@@ -224,9 +225,10 @@ def report(count: int, results: dict) -> None:
         share = f"{100 * rps / ceiling:.0f}%" if rps and ceiling else "-"
         print(f"{name:<10}{row['median']:>9.2f}{row['p99']:>9.2f}{row['cached_median']:>9.2f}"
               f"{row['cached_p99']:>9.2f}{(rps or 0):>9.0f}{share:>11}"
-              f"{row.get('errors', 0):>8}")  # fmt: skip
+              f"{row.get('load_p99', 0):>10.2f}{row.get('errors', 0):>8}")  # fmt: skip
     if ceiling:
-        print(f"{'/healthz':<10}{'':>36}{ceiling:>9.0f}{'100%':>11}")
+        load_p99 = results["_ceiling"].get("p99_ms", 0)
+        print(f"{'/healthz':<10}{'':>36}{ceiling:>9.0f}{'100%':>11}{load_p99:>10.2f}")
     memory = results["_memory"]
     workers = (
         f", gunicorn worker peak {memory['worker_mb']:.0f} MB" if "worker_mb" in memory else ""

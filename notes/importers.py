@@ -626,14 +626,18 @@ class NoteImporter:
     def __init__(self, *, default_status: str = Note.Status.DRAFT, dry_run: bool = False):
         self.default_status = default_status
         self.dry_run = dry_run
-        self._forget()
+        self._forget(batch=True)
 
-    def _forget(self) -> None:
+    def _forget(self, *, batch: bool = False) -> None:
+        """Forget what a rolled-back file may have left behind: its categories and tags
+        (their rows are gone) and titles. A rolled-back batch takes its notes with it,
+        so the sources and slugs it recorded go too."""
         self._categories: dict[str, Category] = {}
         self._tags: dict[str, Tag] = {}
         self._titles: dict[str, dict[int, str]] | None = None
-        self._sources: dict[str, tuple[int, str]] | None = None
-        self._slugs: set[str] | None = None
+        if batch:
+            self._sources: dict[str, tuple[int, str]] | None = None
+            self._slugs: set[str] | None = None
 
     def known_sources(self) -> dict[str, tuple[int, str]]:
         """Source -> (note id, hash of the bytes it was imported from), read once a run."""
@@ -677,6 +681,9 @@ class NoteImporter:
         return report
 
     def _import_batch(self, batch: list[tuple]) -> list[ImportResult]:
+        # Read before the transaction: a failed query inside it, outside any file's
+        # savepoint, would spoil the whole batch on PostgreSQL.
+        self.known_sources()
         try:
             with (
                 transaction.atomic(),
@@ -692,7 +699,7 @@ class NoteImporter:
             # Each file's own errors are caught in import_one: this is the commit
             # itself failing (a full disk, a lock held too long). Nothing of the batch
             # was kept, so its files are tried again, one transaction each.
-            self._forget()
+            self._forget(batch=True)
             if len(batch) > 1:
                 return [result for pair in batch for result in self._import_batch([pair])]
             return [ImportResult.failed(batch[0][0].label, _describe_error(error))]

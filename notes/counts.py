@@ -27,7 +27,7 @@ from django.db.models import Count, F, Q
 
 from .models import Category, Mention, Note, Tag, TaggedNote, Topic
 
-PUBLISHED = Q(note__status=Note.Status.PUBLISHED)
+PUBLISHED = Note.Status.PUBLISHED
 
 
 @dataclass
@@ -85,7 +85,7 @@ def count_new_note(note: Note, *, tags: Iterable = (), categories: Iterable = ()
     if gathering is None:
         touch(tags=tags, categories=categories, topics=topics)
         return
-    published = note.status == Note.Status.PUBLISHED
+    published = note.status == PUBLISHED
     gathering.increment(Tag, tags, published)
     gathering.increment(Category, categories, published)
     gathering.increment(Topic, topics, published)
@@ -120,34 +120,10 @@ def recount(touched: Touched) -> None:
         model.objects.filter(pk__in=pks).update(
             note_count=F("note_count") + total, published_count=F("published_count") + published
         )
-    if touched.tags:
-        _store(
-            Tag,
-            touched.tags,
-            TaggedNote.objects.filter(tag__in=touched.tags)
-            .values("tag")
-            .annotate(all=Count("pk"), published=Count("pk", filter=_published("content_object")))
-            .values_list("tag", "all", "published"),
-        )
-    if touched.categories:
-        _store(
-            Category,
-            touched.categories,
-            Note.objects.filter(category__in=touched.categories)
-            .order_by()
-            .values("category")
-            .annotate(all=Count("pk"), published=Count("pk", filter=_published(None)))
-            .values_list("category", "all", "published"),
-        )
-    if touched.topics:
-        _store(
-            Topic,
-            touched.topics,
-            Mention.objects.filter(topic__in=touched.topics)
-            .values("topic")
-            .annotate(all=Count("pk"), published=Count("pk", filter=PUBLISHED))
-            .values_list("topic", "all", "published"),
-        )
+    for model, pks in ((Tag, touched.tags), (Category, touched.categories),
+                       (Topic, touched.topics)):  # fmt: skip
+        if pks:
+            _recount(model, pks)
 
 
 def recount_everything() -> None:
@@ -161,9 +137,25 @@ def recount_everything() -> None:
     )
 
 
-def _published(prefix: str | None) -> Q:
-    name = f"{prefix}__status" if prefix else "status"
-    return Q(**{name: Note.Status.PUBLISHED})
+# What each count counts: the rows that tie a note to it, the key naming it there,
+# and the way from such a row to its note's status.
+_COUNTED_ROWS = {
+    Tag: (TaggedNote, "tag", "content_object__status"),
+    Category: (Note, "category", "status"),
+    Topic: (Mention, "topic", "note__status"),
+}
+
+
+def _recount(model, pks: set[int]) -> None:
+    rows, key, status = _COUNTED_ROWS[model]
+    counts = (
+        rows.objects.filter(**{f"{key}__in": pks})
+        .order_by()
+        .values(key)
+        .annotate(all=Count("pk"), published=Count("pk", filter=Q(**{status: PUBLISHED})))
+        .values_list(key, "all", "published")
+    )
+    _store(model, pks, counts)
 
 
 def _store(model, pks: set[int], rows) -> None:

@@ -1,0 +1,54 @@
+"""Migrations that move data do it right on a database that already has notes."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE, AFTER = ("notes", "0005_search"), ("notes", "0006_note_counts")
+
+
+def migrate_to(target):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target])
+    return executor.loader.project_state([target]).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_counts_are_filled_for_notes_already_there():
+    apps = migrate_to(BEFORE)
+    try:
+        models = {name: apps.get_model("notes", name) for name in
+                  ["Note", "Category", "Tag", "TaggedNote", "Topic", "Mention"]}  # fmt: skip
+        python = models["Category"].objects.create(name="Python", slug="python")
+        models["Category"].objects.create(name="Empty", slug="empty")
+        gil = models["Topic"].objects.create(name="GIL", slug="gil")
+        tag = models["Tag"].objects.create(name="并发", slug="并发")
+        for index, status in enumerate(["published", "published", "draft"]):
+            note = models["Note"].objects.create(
+                title=f"Note {index}", slug=f"note-{index}", status=status, category=python
+            )
+            models["TaggedNote"].objects.create(content_object=note, tag=tag)
+            models["Mention"].objects.create(note=note, topic=gil, count=2)
+        models["Note"].objects.create(title="Loose", slug="loose", status="published")
+
+        apps = migrate_to(AFTER)
+        counts = {
+            name: dict(apps.get_model("notes", name).objects.values_list("name", "note_count"))
+            for name in ["Category", "Tag", "Topic"]
+        }
+        published = {
+            name: dict(apps.get_model("notes", name).objects.values_list("name", "published_count"))
+            for name in ["Category", "Tag", "Topic"]
+        }
+        assert counts == {"Category": {"Python": 3, "Empty": 0}, "Tag": {"并发": 3},
+                          "Topic": {"GIL": 3}}  # fmt: skip
+        assert published == {"Category": {"Python": 2, "Empty": 0}, "Tag": {"并发": 2},
+                             "Topic": {"GIL": 2}}  # fmt: skip
+    finally:
+        migrate_to(("notes", _latest()))
+
+
+def _latest() -> str:
+    executor = MigrationExecutor(connection)
+    return max(name for app, name in executor.loader.graph.leaf_nodes() if app == "notes")

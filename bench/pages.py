@@ -45,13 +45,16 @@ PARAGRAPHS = [
     "字典是哈希表，键必须是可哈希的不可变对象。Threads share memory, so use a lock.",
     "Serialisation with pickle or JSON; multiprocessing pickles arguments for its workers.",
 ]
+# In one body variant of sixty: the search page looks for it, so it finds 1 in 60 notes
+# (a word in every note would time the worst case, a word in none only the lookup).
+RARE = "描述符协议：__get__、__set__ 和 __delete__ 让属性访问可以定制 (descriptor)."
 CODE = "```python\nimport threading\n\nlock = threading.Lock()\nwith lock:\n    total += 1\n```"
 
 
 def body_variants(rng: random.Random, count: int = 60) -> list[str]:
     variants = []
     for index in range(count):
-        parts = [f"## 第 {index} 节 Section {index}"]
+        parts = [f"## 第 {index} 节 Section {index}"] + ([RARE] if index == 7 else [])
         for _ in range(rng.randint(6, 12)):
             parts.append(" ".join(rng.sample(PARAGRAPHS, 3)))
             if rng.random() < 0.25:
@@ -174,7 +177,7 @@ def run_size(count: int, options) -> dict[str, dict[str, float]]:
             "category": "/categories/" + quote("分类-3") + "/",
             "tag": "/tags/python/",
             "topic": "/topics/gil/",
-            "search": "/search/?q=" + quote("协程"),
+            "search": "/search/?q=" + quote("描述符"),
             "map": "/map/",
         }
         client = Client()

@@ -102,8 +102,21 @@ class TestSearchPage:
         response = client.get(SEARCH, {"tag": "oop"})
         assert "More than 3 notes found" in response.content.decode()
         assert len(response.context["results"]) == 4
-        text = client.get(SEARCH, {"q": "note"}).content.decode()
-        assert "5 notes found" in text
+
+    def test_large_text_results_rank_the_newest_matches_up_to_a_limit(self, client, monkeypatch):
+        monkeypatch.setattr(SearchPaginator, "limit", 3)
+        notes = [make_note(f"Note {index}", body="generators everywhere") for index in range(5)]
+        notes.append(make_note("Generators", body="the best match, and the newest"))
+        for bm25_limit in (200, 2):
+            # Past BM25_LIMIT matches (SQLite), title and tag matches first, then newest.
+            monkeypatch.setattr("notes.search.BM25_LIMIT", bm25_limit)
+            response = client.get(SEARCH, {"q": "generators"})
+            assert "More than 3 notes found" in response.content.decode()
+            # The four newest matches, best first; the two oldest were not ranked.
+            results = [note.title for note in response.context["results"]]
+            assert results == ["Generators", "Note 4", "Note 3", "Note 2"]
+        monkeypatch.setattr(SearchPaginator, "limit", 10)
+        assert "6 notes found" in client.get(SEARCH, {"q": "generators"}).content.decode()
 
     def test_a_page_past_the_end_is_not_found(self, client):
         make_note("Descriptor")

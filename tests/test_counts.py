@@ -1,5 +1,7 @@
 """Stored note counts of tags, categories and topics always equal a fresh count."""
 
+import io
+
 import pytest
 from django.db import transaction
 from django.db.models import Count, Q
@@ -209,3 +211,15 @@ def test_a_note_saved_from_a_bare_instance_recounts_its_old_category(world):
     bare.save()
     assert stored_counts()["categories"]["Python"] == (1, 1)
     assert_counts_true()
+
+
+def test_recount_notes_command_repairs_counts_and_the_search_index(world):
+    from django.core.management import call_command
+
+    from notes.search import SearchEntry
+
+    Tag.objects.update(note_count=0, published_count=0)
+    SearchEntry.objects.all().delete()
+    call_command("recount_notes", stdout=io.StringIO())
+    assert_counts_true()
+    assert SearchEntry.objects.count() == Note.objects.count()

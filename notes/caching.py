@@ -36,8 +36,9 @@ def content_version() -> int:
 
 
 def bump_content_version() -> None:
-    if _BATCHED.get() is not None:
-        _BATCHED.get().append(True)
+    batched = _BATCHED.get()
+    if batched is not None:
+        batched.append(True)
         return
     if not ContentVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
         ContentVersion.objects.get_or_create(pk=1, defaults={"counter": 1})

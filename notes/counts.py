@@ -32,16 +32,14 @@ PUBLISHED = Note.Status.PUBLISHED
 
 @dataclass
 class Touched:
-    tags: set[int] = field(default_factory=set)
-    categories: set[int] = field(default_factory=set)
-    topics: set[int] = field(default_factory=set)
+    # model -> ids of its rows to recount.
+    recounts: dict[type, set[int]] = field(default_factory=dict)
     # (model, pk) -> [notes, published notes] to add, from notes new in a batch.
     increments: dict[tuple[type, int], list[int]] = field(default_factory=dict)
 
-    def add(self, tags: Iterable, categories: Iterable, topics: Iterable) -> None:
-        self.tags.update(pk for pk in tags if pk is not None)
-        self.categories.update(pk for pk in categories if pk is not None)
-        self.topics.update(pk for pk in topics if pk is not None)
+    def add(self, tags: Iterable = (), categories: Iterable = (), topics: Iterable = ()) -> None:
+        for model, pks in ((Tag, tags), (Category, categories), (Topic, topics)):
+            self.recounts.setdefault(model, set()).update(pk for pk in pks if pk is not None)
 
     def increment(self, model: type, pks: Iterable, published: bool) -> None:
         for pk in pks:
@@ -51,7 +49,8 @@ class Touched:
                 counts[1] += published
 
     def merge(self, other: Touched) -> None:
-        self.add(other.tags, other.categories, other.topics)
+        for model, pks in other.recounts.items():
+            self.recounts.setdefault(model, set()).update(pks)
         for key, (total, published) in other.increments.items():
             counts = self.increments.setdefault(key, [0, 0])
             counts[0] += total
@@ -120,8 +119,7 @@ def recount(touched: Touched) -> None:
         model.objects.filter(pk__in=pks).update(
             note_count=F("note_count") + total, published_count=F("published_count") + published
         )
-    for model, pks in ((Tag, touched.tags), (Category, touched.categories),
-                       (Topic, touched.topics)):  # fmt: skip
+    for model, pks in touched.recounts.items():
         if pks:
             _recount(model, pks)
 
@@ -130,9 +128,9 @@ def recount_everything() -> None:
     """Recount every tag, category and topic (after bulk loads that sent no signals)."""
     recount(
         Touched(
-            tags=set(Tag.objects.values_list("pk", flat=True)),
-            categories=set(Category.objects.values_list("pk", flat=True)),
-            topics=set(Topic.objects.values_list("pk", flat=True)),
+            recounts={
+                model: set(model.objects.values_list("pk", flat=True)) for model in _COUNTED_ROWS
+            }
         )
     )
 

@@ -1032,7 +1032,7 @@ def choose_slug(
 
 def save_note(note: Note, tags: list[str] | list[Tag] | None) -> Note:
     """Validate and save ``note`` and, when given, its tags, in one transaction."""
-    # Without a savepoint: inside an import the file's own transaction already makes
+    # Without a savepoint: inside an import the file's own savepoint already makes
     # this all-or-nothing, and a savepoint per note is two more statements.
     with transaction.atomic(savepoint=False):
         # Uniqueness of slug and source was settled by the caller; the database
@@ -1040,7 +1040,7 @@ def save_note(note: Note, tags: list[str] | list[Tag] | None) -> Note:
         note.full_clean(exclude=["category"], validate_unique=False, validate_constraints=False)
         new = note._state.adding
         if tags and new:
-            tags = list({tag.pk: tag for tag in map(tag_object, tags)}.values())
+            tags = list({tag.pk: tag for tag in map(_tag_object, tags)}.values())
             # The first version in the history holds the tags about to be added.
             note._tag_names_when_created = ", ".join(
                 sorted((tag.name for tag in tags), key=str.casefold)
@@ -1060,18 +1060,18 @@ def tag_named(name: str) -> Tag:
     )
 
 
-def tag_object(tag: str | Tag) -> Tag:
+def _tag_object(tag: str | Tag) -> Tag:
     return tag if isinstance(tag, Tag) else tag_named(tag)
 
 
-def add_tags_to_new_note(note: Note, tags: list[str] | list[Tag]) -> None:
+def add_tags_to_new_note(note: Note, unique: list[Tag]) -> None:
     """``note.tags.add()`` in one INSERT: a new note has no tags to compare with.
 
-    taggit's add() looks up and inserts each tag's row on its own; at ten thousand
-    notes that is most of an import's queries. The same m2m_changed signals are sent
-    so that anything kept in step with tags (the search index) still hears of it.
+    ``unique`` holds each tag once. taggit's add() looks up and inserts each tag's row
+    on its own; at ten thousand notes that is most of an import's queries. The same
+    m2m_changed signals are sent so that anything kept in step with tags (the search
+    index, the counts) still hears of it.
     """
-    unique = list({tag.pk: tag for tag in map(tag_object, tags)}.values())
     pk_set = {tag.pk for tag in unique}
     through = Note.tags.through
     signal_kwargs = {"sender": through, "instance": note, "reverse": False, "model": Tag,

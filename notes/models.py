@@ -71,7 +71,9 @@ class CountedNotes(models.Model):
         abstract = True
 
 
-class Category(CountedNotes):
+class NamedTreeNode(CountedNotes):
+    """A category or a topic: a unique name, a slug made from it, a place in a tree."""
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(
         _("slug"), max_length=100, unique=True, allow_unicode=True, blank=True,
@@ -85,19 +87,29 @@ class Category(CountedNotes):
         on_delete=models.SET_NULL,
         related_name="children",
     )
-    description = models.TextField(_("description"), blank=True)
+
+    slug_fallback = "node"
 
     class Meta:
-        ordering = ["name"]
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
+        abstract = True
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        fill_slug(self, self.name, fallback="category")
+        fill_slug(self, self.name, fallback=self.slug_fallback)
         super().save(*args, **kwargs)
+
+
+class Category(NamedTreeNode):
+    description = models.TextField(_("description"), blank=True)
+
+    slug_fallback = "category"
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
 
     def get_absolute_url(self) -> str:
         return reverse("notes:category-detail", kwargs={"slug": self.slug})
@@ -468,24 +480,11 @@ class TopicQuerySet(models.QuerySet):
             _FROZEN_MATCHER.reset(token)
 
 
-class Topic(CountedNotes):
+class Topic(NamedTreeNode):
     """A node of the mind map: GIL, closures, garbage collection..."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(
-        _("slug"), max_length=100, unique=True, allow_unicode=True, blank=True,
-        help_text=_("Left blank, it is made from the name."),
-    )  # fmt: skip
     summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
     summary_html = models.TextField(editable=False, blank=True)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="children",
-    )
     related = models.ManyToManyField("self", verbose_name=_("related topics"), blank=True)
     position = models.PositiveIntegerField(
         _("position"), default=0, help_text=_("Order among its siblings on the map.")
@@ -502,16 +501,14 @@ class Topic(CountedNotes):
 
     objects = TopicQuerySet.as_manager()
 
+    slug_fallback = "topic"
+
     class Meta:
         ordering = ["position", "name"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
 
-    def __str__(self) -> str:
-        return self.name
-
     def save(self, *args, **kwargs) -> None:
-        fill_slug(self, self.name, fallback="topic")
         summary = render_markdown(self.summary).html
         self.summary_html = link_html(summary, Topic.objects.matcher(), exclude_topic=self.pk).html
         super().save(*args, **kwargs)

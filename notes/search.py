@@ -375,7 +375,7 @@ class SearchPaginator(Paginator):
     An exact count of tens of thousands of notes costs more than the rest of the page
     (PostgreSQL reads them all), and nobody pages that far: the page then says "more
     than 1,000". Text results hold at most ``limit`` + 1 notes: on SQLite the newest
-    matches (``newest_matches``), on PostgreSQL the best ranked.
+    matches (``_newest_matches``), on PostgreSQL the best ranked.
     """
 
     limit = COUNT_LIMIT
@@ -555,21 +555,26 @@ def _expand(term: str, using: str) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def newest_matches(matching: QuerySet, limit: int | None = None) -> tuple[QuerySet, list[int]]:
-    """``matching`` cut to its ``limit`` + 1 newest rows, and their ids, newest first.
+def _newest_matches(matching: QuerySet) -> tuple[QuerySet, list[int]]:
+    """SQLite: ``matching`` cut to its ``SearchPaginator.limit`` + 1 newest rows, and
+    their ids, newest first.
 
     Ranking every match made a search cost in proportion to the notes it matched: a
-    word found in nearly every note took 0.4 s at 100,000 notes. Beyond ``limit``
-    matches the word says little on its own, so only the newest are ranked (the page
-    says "more than 1,000 found"; another word or a tag narrows it down). The indexes
-    hand out matches newest first and stop there, whatever the collection's size.
+    word found in nearly every note took 0.4 s at 100,000 notes. Beyond the limit the
+    word says little on its own, so only the newest are ranked (the page says "more
+    than 1,000 found"; another word or a tag narrows it down). FTS5 hands out matches
+    newest first and stops there, whatever the collection's size.
     """
-    limit = SearchPaginator.limit if limit is None else limit
+    limit = SearchPaginator.limit
     # A query of its own: FTS5's MATCH names its table, which a subquery would alias.
     newest = list(matching.order_by("-pk").values_list("pk", flat=True)[: limit + 1])
     if len(newest) > limit:
         matching = matching.filter(pk__gte=newest[-1])
     return matching, newest
+
+
+def _fts_match(expression: str) -> RawSQL:
+    return RawSQL("notes_searchentry MATCH %s", (expression,), output_field=BooleanField())
 
 
 def _fts5_ranking(notes: NoteQuerySet, terms: Sequence[str]) -> QuerySet | list[int]:
@@ -587,21 +592,17 @@ def _fts5_ranking(notes: NoteQuerySet, terms: Sequence[str]) -> QuerySet | list[
                 entries = entries.filter(_contains(term))
     expression = fts_expression(terms, expansions)
     if expression is not None:
-        entries = entries.filter(
-            RawSQL("notes_searchentry MATCH %s", (expression,), output_field=BooleanField())
-        )
-    entries, newest = newest_matches(entries)
+        entries = entries.filter(_fts_match(expression))
+    entries, newest = _newest_matches(entries)
     if expression is not None and len(newest) > BM25_LIMIT:
         # bm25 reads every position of every term in each note (40 ms for a thousand
         # long notes): notes with a word this common in their title or tags come
         # first, then the newest. The index answers that without reading the notes.
         in_title_or_tags = set(
             SearchEntry.objects.filter(
-                RawSQL("notes_searchentry MATCH %s", (f"{{title tags}}: ({expression})",),
-                       output_field=BooleanField()),
-                pk__gte=newest[-1],
+                _fts_match(f"{{title tags}}: ({expression})"), pk__gte=newest[-1]
             ).values_list("pk", flat=True)
-        )  # fmt: skip
+        )
         return [pk for pk in newest if pk in in_title_or_tags] + [
             pk for pk in newest if pk not in in_title_or_tags
         ]

@@ -1,7 +1,7 @@
 from functools import partial
 
 from django.contrib import admin
-from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, reverse
@@ -76,7 +76,7 @@ class NoteAdmin(SimpleHistoryAdmin):
         return [
             path(
                 "preview/",
-                self.admin_site.admin_view(preview_markdown),
+                self.admin_site.admin_view(require_POST(partial(preview_markdown, self))),
                 name="notes_note_preview",
             ),
             path(
@@ -108,6 +108,34 @@ class NoteAdmin(SimpleHistoryAdmin):
             url, previous.history_id, record.history_id, _("compare with the version before"),
         )  # fmt: skip
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history lets anyone who may view a note's history open this form, and
+        # its POST saves the version: reverting is a change, bringing back a deleted
+        # note an addition, whatever the method.
+        if Note.objects.filter(pk=object_id).exists():
+            allowed = self.has_change_permission(request)
+        else:
+            allowed = self.has_add_permission(request)
+        if not allowed:
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "has_import_permission": self.has_import_permission(request),
+            "has_restore_permission": self.has_restore_permission(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def has_import_permission(self, request) -> bool:
+        """An import creates notes and updates the ones it imported before."""
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_restore_permission(self, request) -> bool:
+        """The deleted-notes page exists to bring notes back: it needs add or change."""
+        return self.has_add_permission(request) or self.has_change_permission(request)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         match = request.resolver_match
@@ -120,23 +148,23 @@ class NoteAdmin(SimpleHistoryAdmin):
                 form = type(form.__name__, (form,), {"version_tags": record.tag_names})
         return form
 
-    @admin.action(description=_("Publish the selected notes"))
+    @admin.action(description=_("Publish the selected notes"), permissions=["change"])
     def publish(self, request, queryset):
         for note in queryset:
             note.status = Note.Status.PUBLISHED
             note.save(update_fields=["status"])
 
-    @admin.action(description=_("Turn the selected notes back into drafts"))
+    @admin.action(description=_("Turn the selected notes back into drafts"), permissions=["change"])
     def unpublish(self, request, queryset):
         for note in queryset:
             note.status = Note.Status.DRAFT
             note.save(update_fields=["status"])
 
 
-@require_POST
-@staff_member_required
-def preview_markdown(request: HttpRequest) -> JsonResponse:
+def preview_markdown(model_admin: NoteAdmin, request: HttpRequest) -> JsonResponse:
     """Render unsaved Markdown, topic links included, for the admin's live preview."""
+    if not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)):
+        raise PermissionDenied
     note = Note(body=request.POST.get("body", ""))
     note.refresh_rendering()
     return JsonResponse({"html": note.body_html})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 
 from django.contrib.admin import ModelAdmin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -28,6 +29,8 @@ def body_diff(old: str, new: str) -> list[tuple[str, str]]:
 
 def compare_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
     """Two versions of a note side by side: ?old=<history id>&new=<history id>."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
     history = Note.history.filter(id=object_id)
     try:
         old = history.get(history_id=int(request.GET.get("old", "")))
@@ -51,12 +54,15 @@ def compare_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) 
         "fields": fields,
         "diff": body_diff(old.body, new.body),
         "object_id": object_id,
+        "can_revert": model_admin.has_change_permission(request),
     }
     return render(request, "admin/notes/note/compare.html", context)
 
 
 def deleted_notes_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
     """Notes that were deleted, each with the history page its last version is restored from."""
+    if not model_admin.has_restore_permission(request):
+        raise PermissionDenied
     existing = Note.objects.values("pk")
     deleted = (
         Note.history.filter(history_type="-")

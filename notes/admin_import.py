@@ -80,8 +80,7 @@ class ImportNotesView(FormView):
     model_admin: ModelAdmin | None = None
 
     def dispatch(self, request, *args, **kwargs) -> HttpResponse:
-        admin = self.model_admin
-        if not (admin.has_add_permission(request) and admin.has_change_permission(request)):
+        if not self.model_admin.has_import_permission(request):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from .models import Category, Note, Tag
@@ -38,8 +39,10 @@ class LatestNotesFeed(Feed):
         return item.title
 
     def item_description(self, item: Note) -> str:
-        # A plain-text teaser: feed readers render descriptions as HTML, so nothing raw goes in.
-        return item.teaser
+        # RSS descriptions and Atom summaries are HTML once a reader has undone the XML
+        # escaping, so the plain-text teaser is escaped as HTML first: `<script>` written
+        # in a note reaches the reader as the text "<script>", never as markup.
+        return escape(item.teaser)
 
     def item_pubdate(self, item: Note):
         return item.created

@@ -1,5 +1,6 @@
 """A corpus of hostile input, rendered harmless everywhere it can appear."""
 
+import html
 import json
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -137,10 +138,87 @@ def test_feeds_and_map_exports_carry_hostile_names_as_text(client, hostile_world
     assert data["topics"][0]["name"] == hostile_world["topic"].name
 
 
-def test_rss_descriptions_are_escaped_text(client, hostile_world):
-    root = ET.fromstring(client.get("/feeds/rss/").content)
-    descriptions = [item.findtext("description") for item in root.iter("item")]
-    assert HOSTILE in descriptions  # the excerpt, as text: readers escape it again
+class TagCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+
+def tags_in(fragment: str) -> list[str]:
+    collector = TagCollector()
+    collector.feed(fragment)
+    collector.close()
+    return collector.tags
+
+
+# Bodies whose *text* holds markup: rendered correctly, it is shown as text on the page,
+# and a feed must not turn it back into markup.
+MARKUP_AS_TEXT = {
+    "inline code": "`<script>alert(1)</script>`",
+    "an escaped tag": "&lt;script&gt;alert(2)&lt;/script&gt;",
+    "a heading": "# &lt;img src=x onerror=alert(3)&gt;",
+    "a wikilink": "[[&lt;img src=x onerror=alert(4)&gt;]]",
+}
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def feed_html_fields(content: bytes) -> list[tuple[str, str]]:
+    """What a feed reader renders as HTML: RSS descriptions, Atom html summaries.
+
+    ElementTree undoes the XML escaping once, exactly as a reader does before it
+    hands the text to its HTML renderer.
+    """
+    root = ET.fromstring(content)
+    fields = [("description", item.findtext("description") or "") for item in root.iter("item")]
+    for summary in root.iter(f"{ATOM}summary"):
+        assert summary.get("type") == "html"
+        fields.append(("summary", summary.text or ""))
+    return fields
+
+
+@pytest.mark.parametrize("body", MARKUP_AS_TEXT.values(), ids=MARKUP_AS_TEXT.keys())
+@pytest.mark.parametrize("url", ["/feeds/rss/", "/feeds/atom/"])
+def test_feed_readers_get_markup_written_in_a_note_as_text(client, url, body):
+    make_note("Markup as text", body=body)
+    fields = feed_html_fields(client.get(url).content)
+    assert fields
+    for name, fragment in fields:
+        assert tags_in(fragment) == [], (name, fragment)
+        # Once rendered, the reader shows what the page shows: the text itself.
+        assert "<" in html.unescape(fragment), (name, fragment)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/feeds/rss/", "/feeds/atom/", "/feeds/categories/{category}/rss/",
+     "/feeds/categories/{category}/atom/", "/feeds/tags/{tag}/rss/", "/feeds/tags/{tag}/atom/"],
+)  # fmt: skip
+def test_every_feed_is_safe_html_after_a_reader_unescapes_it(client, hostile_world, url):
+    note, category = hostile_world["note"], hostile_world["category"]
+    tag = note.tags.get(name__startswith="tag")
+    content = client.get(url.format(category=category.slug, tag=tag.slug)).content
+    fields = feed_html_fields(content)
+    assert any(fragment for _, fragment in fields)
+    for name, fragment in fields:
+        assert tags_in(fragment) == [], (name, fragment)
+    # The staff-written excerpt arrives as the text it is.
+    assert HOSTILE in [html.unescape(fragment) for _, fragment in fields]
+
+
+@pytest.mark.parametrize("feed", ["rss", "atom"])
+def test_feed_titles_are_text_holding_the_names_as_written(client, hostile_world, feed):
+    category = hostile_world["category"]
+    root = ET.fromstring(client.get(f"/feeds/categories/{category.slug}/{feed}/").content)
+    titles = [element for element in root.iter() if element.tag in {"title", f"{ATOM}title"}]
+    assert titles
+    for title in titles:
+        # Atom says so explicitly (no type means text); RSS titles are text by definition.
+        assert title.get("type") in {None, "text"}
+    assert any(category.name in (title.text or "") for title in titles)
+    assert hostile_world["note"].title in [title.text for title in titles]
 
 
 def test_export_writes_hostile_names_as_quoted_yaml(tmp_path: Path, hostile_world):

@@ -88,8 +88,10 @@ AXES_COOLOFF_TIME = float(env("LOGIN_COOLOFF_HOURS", "1"))  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-if PRODUCTION:
-    AXES_IPWARE_PROXY_COUNT = int(env("PROXY_COUNT", "1"))
+# How many proxies of this site's own stand in front of it (a TLS proxy: 1). Only the
+# X-Forwarded-For entries they appended are believed; with 0, the header is ignored.
+TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_ip"
 
 # Pages and the admin run no inline script or style; note images may come from anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -214,6 +216,8 @@ CACHES = {
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
 
 LOGIN_URL = "admin:login"
+# Only staff log in; a login whose ?next= is refused as unsafe lands here.
+LOGIN_REDIRECT_URL = "admin:index"
 
 TAGGIT_CASE_INSENSITIVE = True
 # Chinese tag names (并发, 协程) need their characters in the slug.

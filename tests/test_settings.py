@@ -44,3 +44,10 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_development_defaults_keep_debug_off():
     result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_trusted_proxies_come_from_the_environment_and_default_to_none():
+    show = "from django.conf import settings; print(settings.TRUSTED_PROXIES)"
+    assert manage("shell", "-c", show).stdout.strip().splitlines()[-1] == "0"
+    behind = manage("shell", "-c", show, DJANGO_TRUSTED_PROXIES="1", **PRODUCTION)
+    assert behind.stdout.strip().splitlines()[-1] == "1", behind.stderr

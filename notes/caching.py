@@ -68,7 +68,9 @@ def content_version_bumped_at_end() -> Iterator[None]:
 
 
 def page_key(request: HttpRequest, version: int) -> str:
-    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The whole address, scheme and host included: some pages (map exports, feeds,
+    # the sitemap) hold absolute URLs built from the request.
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"page:{version}:{get_language()}:{address}"
 
 

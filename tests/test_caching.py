@@ -87,3 +87,15 @@ def test_pages_are_cached_per_language(reader, site):
     assert "Recent notes" in reader.get(url).content.decode()
     reader.get(reverse("notes:switch-language"), {"language": "zh-hans", "next": url})
     assert "最近的笔记" in reader.get(url).content.decode()
+
+
+@pytest.mark.parametrize("url", ["/map.opml", "/map.json", "/feeds/atom/", "/sitemap.xml"])
+def test_pages_cached_for_one_host_and_scheme_are_not_served_to_another(
+    reader, site, settings, url
+):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    other = reader.get(url, HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https")
+    assert "https://localhost/" in other.content.decode()
+    plain = reader.get(url).content.decode()
+    assert "https://localhost/" not in plain
+    assert "http://testserver/" in plain

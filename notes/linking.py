@@ -282,22 +282,55 @@ class _Linker(HTMLParser):
             target = self.notes_by_title.get(normalize_term(wanted))
         if target is None:
             self.result.missing.append(wanted)
-            return (
-                f'<a class="missing-link" title="{html.escape(wanted)}">'
-                f"{html.escape(label, quote=False)}</a>"
-            )
+            return _missing_anchor(wanted, label)
         self.result.explicit.append(target)
         if target.kind == "topic":
             self._count(target, match.start(), match.end())
             self.linked_in_section.add(target.key)
-        return _anchor(target, label, f"{target.kind}-link explicit-link")
+            return _anchor(target, label, "topic-link explicit-link")
+        # A note link's title is the text as written, as on a missing link: readers
+        # who may not see the target (a draft) get it back as a missing link, word
+        # for word (hide_note_links), so the target's exact title never reaches them.
+        return _anchor(target, label, "note-link explicit-link", title=wanted)
 
 
-def _anchor(target: LinkTarget, label: str, css_class: str) -> str:
+def _anchor(target: LinkTarget, label: str, css_class: str, *, title: str | None = None) -> str:
     return (
         f'<a class="{css_class}" href="{html.escape(target.url)}" '
-        f'title="{html.escape(target.title)}">{html.escape(label, quote=False)}</a>'
+        f'title="{html.escape(target.title if title is None else title)}">'
+        f"{html.escape(label, quote=False)}</a>"
     )
+
+
+def _missing_anchor(wanted: str, label: str) -> str:
+    return (
+        f'<a class="missing-link" title="{html.escape(wanted)}">'
+        f"{html.escape(label, quote=False)}</a>"
+    )
+
+
+_NOTE_ANCHOR = re.compile(
+    r'<a class="note-link explicit-link" href="(?P<href>[^"]*)" title="(?P<title>[^"]*)">'
+    r"(?P<label>[^<]*)</a>"
+)
+
+
+def hide_note_links(linked_html: str, hidden_urls: Iterable[str]) -> str:
+    """``linked_html`` with its ``[[links]]`` to ``hidden_urls`` shown as missing links.
+
+    For readers who may not see those notes (drafts): the result is the markup a link
+    to nothing would have had, so it tells them nothing about the note behind it.
+    """
+    hidden = {html.escape(url) for url in hidden_urls}
+    if not hidden or "note-link" not in linked_html:
+        return linked_html
+
+    def replace(match: re.Match) -> str:
+        if match["href"] not in hidden:
+            return match.group()
+        return f'<a class="missing-link" title="{match["title"]}">{match["label"]}</a>'
+
+    return _NOTE_ANCHOR.sub(replace, linked_html)
 
 
 def link_html(

@@ -15,7 +15,14 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .linking import LinkResult, LinkTarget, TopicMatcher, explicit_link_titles, link_html
+from .linking import (
+    LinkResult,
+    LinkTarget,
+    TopicMatcher,
+    explicit_link_titles,
+    hide_note_links,
+    link_html,
+)
 from .markdown import render_markdown
 from .note_rendering import RenderedNote, render_note
 from .slugs import fill_slug, slugify_unicode
@@ -358,6 +365,19 @@ class Note(models.Model):
         # Not a field: handed to the search index, which would otherwise make it again.
         self.plain_text = prepared.text
         return prepared.links
+
+    def body_html_for(self, user) -> str:
+        """The rendered body as ``user`` may read it: for readers, ``[[links]]`` to notes
+        they cannot see (drafts) look exactly like links to nothing."""
+        if (user.is_active and user.is_staff) or "note-link" not in self.body_html:
+            return self.body_html
+        hidden = (
+            Note.objects.exclude(status=Note.Status.PUBLISHED)
+            .filter(incoming_links__source=self)
+            .values_list("slug", flat=True)
+        )
+        urls = [reverse("notes:note-detail", kwargs={"slug": slug}) for slug in hidden]
+        return hide_note_links(self.body_html, urls)
 
     def store_links(self, links: LinkResult, *, replace: bool = True) -> None:
         """Replace this note's mention and link rows with what its last rendering found."""

@@ -102,6 +102,7 @@ class NoteDetailView(VisibleNotesMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         note = self.object
+        context["body_html"] = note.body_html_for(self.request.user)
         context["previous_note"], context["next_note"] = note.neighbours(self.visible_notes())
         context["category_path"] = (
             [*note.category.ancestors(), note.category] if note.category else []

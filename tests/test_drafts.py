@@ -113,3 +113,23 @@ def test_searching_for_a_drafts_words_finds_nothing_for_readers(world, admin_cli
         assert list(response.context["page_obj"].object_list) == [], who
     staff = admin_client.get("/search/", {"q": SECRET}).context["page_obj"].object_list
     assert len(list(staff)) == 1
+
+
+def test_a_link_to_a_draft_reads_like_a_link_to_nothing_for_readers(client, admin_client):
+    body = "Before [[secretdraftzzz|the plan]] and [[secretdraftzzz]]."
+    make_draft("SecretDraftZZZ", slug="hidden-slug-zzz")
+    public = make_note("Links out", body=body)
+    nowhere = make_note("Links nowhere", body=body.replace("secretdraftzzz", "nothingzzz"))
+    page = client.get(public.get_absolute_url()).content.decode()
+    assert "hidden-slug-zzz" not in page
+    assert "SecretDraftZZZ" not in page
+    expected = nowhere.body_html.replace("nothingzzz", "secretdraftzzz")
+    assert expected in page
+    staff_page = admin_client.get(public.get_absolute_url()).content.decode()
+    assert 'href="/notes/hidden-slug-zzz/"' in staff_page
+
+
+def test_a_link_to_a_published_note_stays_a_link_for_readers(client):
+    make_note("Open plan", slug="open-plan")
+    public = make_note("Links out", body="See [[open plan]].")
+    assert 'href="/notes/open-plan/"' in client.get(public.get_absolute_url()).content.decode()

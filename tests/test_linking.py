@@ -2,7 +2,13 @@
 
 import pytest
 
-from notes.linking import LinkTarget, TopicMatcher, explicit_link_titles, link_html
+from notes.linking import (
+    LinkTarget,
+    TopicMatcher,
+    explicit_link_titles,
+    hide_note_links,
+    link_html,
+)
 from notes.markdown import render_markdown
 
 
@@ -155,6 +161,24 @@ def test_link_to_nothing_renders_as_a_visibly_missing_link():
     result = linked("Read [[Descriptors|about descriptors]].")
     assert '<a class="missing-link" title="Descriptors">about descriptors</a>' in result.html
     assert result.missing == ["Descriptors"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["Read [[secret PLAN]].", "Read [[Secret plan|the <plan> & more]] twice [[secret plan]]."],
+)
+def test_hidden_note_links_read_exactly_like_links_to_nothing(body):
+    note = LinkTarget("note", 7, "Secret Plan", "/notes/secret-plan/")
+    found = linked(body, notes_by_title={"secret plan": note}).html
+    nowhere = linked(body).html
+    assert found != nowhere
+    assert hide_note_links(found, ["/notes/secret-plan/"]) == nowhere
+
+
+def test_hiding_note_links_leaves_other_links_alone():
+    shown = LinkTarget("note", 8, "Open", "/notes/open/")
+    result = linked("[[Open]] and [[GIL]].", notes_by_title={"open": shown}).html
+    assert hide_note_links(result, ["/notes/secret-plan/"]) == result
 
 
 def test_explicit_link_text_is_escaped_in_title_and_label():

@@ -45,10 +45,23 @@ class NoteAdminForm(forms.ModelForm):
             )  # fmt: skip
             .first()
         )
-        if current is None or seen is None or seen == current["version"]:
-            if current is not None:
-                # A reverted old version continues the count from the note as it is now.
-                self.instance.version = current["version"]
+        if current is None:
+            return cleaned  # a deleted note brought back from its history
+        if seen is None:
+            # Without the version it was opened on, a form cannot tell whether it is stale:
+            # treat it as stale rather than overwrite someone's change unseen.
+            raise forms.ValidationError(
+                _(
+                    "This form does not say which version of the note it was opened on, so "
+                    "it cannot tell whether someone changed the note since. Nothing was "
+                    "saved: your text is still in this form. Copy what you need, reload "
+                    "the page and apply your changes again."
+                ),
+                code="stale",
+            )
+        if seen == current["version"]:
+            # A reverted old version continues the count from the note as it is now.
+            self.instance.version = current["version"]
             return cleaned
         changed = [
             str(Note._meta.get_field(field).verbose_name)

@@ -143,3 +143,17 @@ def test_fresh_edit_is_saved_and_bumps_the_version(admin_client):
     note.refresh_from_db()
     assert note.body == "v2"
     assert note.version == before + 1
+
+
+@pytest.mark.parametrize("seen", ["", None])
+def test_an_edit_without_the_version_it_saw_is_refused_as_stale(admin_client, seen):
+    note = make_note("Shared note", body="original")
+    data = change_form_data(note, body="my edit", seen_version=seen or "")
+    if seen is None:
+        del data["seen_version"]
+    response = admin_client.post(reverse("admin:notes_note_change", args=[note.pk]), data)
+    assert response.status_code == 200
+    assert "which version of the note it was opened on" in response.content.decode()
+    assert response.context["adminform"].form.data["body"] == "my edit"
+    note.refresh_from_db()
+    assert note.body == "original"

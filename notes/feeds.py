@@ -83,7 +83,11 @@ class TagAtomFeed(TagFeed):
 
 class CategoryFeed(LatestNotesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Category, slug=slug)
+        category = get_object_or_404(Category, slug=slug)
+        # Like the category page: one holding only drafts does not exist for the public.
+        if not self.notes(category).exists():
+            raise Http404
+        return category
 
     def title(self, obj):
         return _("Python Notes: notes in %(category)s") % {"category": obj.name}

@@ -63,6 +63,14 @@ def descendant_ids(root: int, parent_pairs) -> set[int]:
     return found
 
 
+def subtree_totals(rows) -> dict[int, int]:
+    """Each node's count plus its descendants', from (pk, parent pk, count) rows."""
+    rows = list(rows)
+    pairs = [(pk, parent_id) for pk, parent_id, _ in rows]
+    own = {pk: count for pk, _, count in rows}
+    return {pk: sum(own.get(below, 0) for below in descendant_ids(pk, pairs)) for pk in own}
+
+
 def sits_below_itself(node) -> bool:
     return node.pk is not None and any(parent.pk == node.pk for parent in parents_of(node))
 

@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from .models import Category, Note, Tag, TaggedNote, Topic
+from .models import Category, Note, Tag, TaggedNote, Topic, subtree_totals
 
 
 class NoteSitemap(Sitemap):
@@ -22,7 +22,9 @@ class CategorySitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Category.objects.order_by("pk")
+        categories = list(Category.objects.order_by("pk"))
+        totals = subtree_totals((c.pk, c.parent_id, c.published_count) for c in categories)
+        return [category for category in categories if totals[category.pk]]
 
 
 class TagSitemap(Sitemap):

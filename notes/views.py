@@ -11,7 +11,16 @@ from django.views.generic import DetailView, ListView, TemplateView
 from .counts import count_field
 from .map_exports import to_freemind, to_json, to_opml
 from .mindmap import layout_tree
-from .models import Category, Mention, Note, Tag, Topic, ancestors_of, descendant_ids
+from .models import (
+    Category,
+    Mention,
+    Note,
+    Tag,
+    Topic,
+    ancestors_of,
+    descendant_ids,
+    subtree_totals,
+)
 from .search import (
     SearchPaginator,
     add_highlights,
@@ -42,8 +51,19 @@ def tags_with_counts(user):
     return Tag.objects.filter(**{f"{field}__gt": 0}).annotate(num_notes=F(field)).order_by("name")
 
 
-def categories_with_counts(user):
-    return Category.objects.annotate(num_notes=F(count_field(user))).order_by("name")
+def categories_with_counts(user) -> list[Category]:
+    """Categories with how many notes the user may see in each, sub-categories included.
+
+    Readers are not shown categories that hold nothing they can read (only drafts).
+    """
+    field = count_field(user)
+    categories = list(Category.objects.annotate(own_notes=F(field)).order_by("name"))
+    totals = subtree_totals((c.pk, c.parent_id, c.own_notes) for c in categories)
+    for category in categories:
+        category.num_notes = totals[category.pk]
+    if user.is_active and user.is_staff:
+        return categories
+    return [category for category in categories if category.num_notes]
 
 
 class StoredCountPaginator(Paginator):
@@ -82,7 +102,7 @@ class HomeView(VisibleNotesMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["recent_notes"] = self.visible_notes().for_listing()[:10]
-        context["categories"] = categories_with_counts(user).filter(num_notes__gt=0)
+        context["categories"] = [c for c in categories_with_counts(user) if c.num_notes]
         context["tag_cloud"] = tag_cloud(user)
         return context
 
@@ -142,6 +162,9 @@ class CategoryDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         tree = Category.objects.values_list("pk", "parent_id", field)
         self.below = descendant_ids(self.category.pk, [(pk, parent) for pk, parent, _ in tree])
         self.total = sum(count for pk, _, count in tree if pk in self.below)
+        if not self.total and not (self.request.user.is_active and self.request.user.is_staff):
+            # Like a tag: a category holding only drafts does not exist for readers.
+            raise Http404(_("No notes in this category."))
         return self.visible_notes().filter(category_id__in=self.below).for_listing()
 
     def stored_count(self) -> int:
@@ -150,7 +173,11 @@ class CategoryDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["category"] = self.category
-        context["children"] = categories_with_counts(self.request.user).filter(parent=self.category)
+        context["children"] = [
+            child
+            for child in categories_with_counts(self.request.user)
+            if child.parent_id == self.category.pk
+        ]
         return context
 
 
@@ -358,7 +385,7 @@ class SearchView(VisibleNotesMixin, ListView):
         context.update(
             search=self.search,
             results=results,
-            categories=Category.objects.order_by("name").only("name", "slug"),
+            categories=categories_with_counts(self.request.user),
             tag_filters=[
                 (name, self._without_tag(name.casefold())) for name in self.search.tag_names
             ],

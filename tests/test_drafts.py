@@ -79,7 +79,7 @@ def test_draft_pages_and_draft_only_tags_are_404_for_readers(world):
 
 def test_counts_leave_drafts_out_for_readers(world, admin_client):
     category_counts = Client().get("/categories/").context["categories"]
-    assert category_counts.get(pk=world["category"].pk).num_notes == 1
+    assert {c.pk: c.num_notes for c in category_counts}[world["category"].pk] == 1
     tags = {tag.name: tag.num_notes for tag in Client().get("/tags/").context["tags"]}
     assert tags == {"shared": 1}
     topic_page = Client().get(world["topic"].get_absolute_url())
@@ -133,3 +133,41 @@ def test_a_link_to_a_published_note_stays_a_link_for_readers(client):
     make_note("Open plan", slug="open-plan")
     public = make_note("Links out", body="See [[open plan]].")
     assert 'href="/notes/open-plan/"' in client.get(public.get_absolute_url()).content.decode()
+
+
+@pytest.fixture
+def draft_only_category():
+    parent = make_category("Outer")
+    hidden = make_category("Onlydraftscat", parent=parent)
+    make_draft("Draft in it", category=hidden)
+    make_note("Published elsewhere", category=make_category("Visible cat"))
+    return hidden
+
+
+def test_a_category_holding_only_drafts_is_hidden_from_readers(client, draft_only_category):
+    hidden = draft_only_category
+    for url in ["/", "/categories/", "/search/", "/categories/outer/"]:
+        response = client.get(url)
+        assert "Onlydraftscat" not in response.content.decode(), url
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get(f"/feeds/categories/{hidden.slug}/rss/").status_code == 404
+    assert client.get(f"/feeds/categories/{hidden.slug}/atom/").status_code == 404
+    sitemap = client.get(reverse("sitemap")).content.decode()
+    assert hidden.get_absolute_url() not in sitemap
+    assert "/categories/outer/" not in sitemap  # nothing published below it either
+    assert "Visible cat" in client.get("/categories/").content.decode()
+
+
+def test_staff_still_see_a_category_holding_only_drafts(admin_client, draft_only_category):
+    assert "Onlydraftscat" in admin_client.get("/categories/").content.decode()
+    assert admin_client.get(draft_only_category.get_absolute_url()).status_code == 200
+
+
+def test_category_counts_include_sub_categories(client):
+    parent = make_category("Parentcat")
+    child = make_category("Childcat", parent=parent)
+    make_note("In child", category=child)
+    make_note("In parent", category=parent)
+    page = client.get("/categories/").content.decode()
+    assert 'Parentcat</a> <span class="count">2</span>' in page
+    assert 'Childcat</a> <span class="count">1</span>' in page

@@ -23,7 +23,7 @@ PAGES = {
     "map": ("/map/", 2),
     "map opml": ("/map.opml", 2),
     "feed": ("/feeds/rss/", 2),
-    "sitemap": ("/sitemap.xml", 9),
+    "sitemap": ("/sitemap.xml", 8),
 }
 
 

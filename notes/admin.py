@@ -54,7 +54,14 @@ class NoteAdmin(SimpleHistoryAdmin):
             _("More"),
             {
                 "classes": ["collapse"],
-                "fields": ["excerpt", "created", "updated", "source", "front_matter"],
+                "fields": [
+                    "excerpt",
+                    "link_every_section",
+                    "created",
+                    "updated",
+                    "source",
+                    "front_matter",
+                ],
             },
         ),
     ]
@@ -173,7 +180,7 @@ def preview_markdown(model_admin: NoteAdmin, request: HttpRequest) -> JsonRespon
 class TopicAliasInline(admin.TabularInline):
     model = TopicAlias
     extra = 2
-    fields = ["name"]
+    fields = ["name", "whole_word"]
 
 
 @admin.register(Topic)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 
-from .models import Category, Mention, Note, Tag, TaggedNote, Topic
+from .models import Category, Mention, Note, Tag, TaggedNote, Topic, descendant_ids
 
 PUBLISHED = Note.Status.PUBLISHED
 
@@ -112,6 +112,8 @@ def counted_at_end() -> Iterator[None]:
 
 
 def recount(touched: Touched) -> None:
+    topics = set(touched.recounts.get(Topic, ()))
+    topics.update(pk for model, pk in touched.increments if model is Topic)
     by_change: dict[tuple[type, int, int], list[int]] = {}
     for (model, pk), (total, published) in touched.increments.items():
         by_change.setdefault((model, total, published), []).append(pk)
@@ -122,6 +124,33 @@ def recount(touched: Touched) -> None:
     for model, pks in touched.recounts.items():
         if pks:
             _recount(model, pks)
+    if topics:
+        recount_subtrees(topics)
+
+
+def recount_subtrees(topics: Iterable[int] | None = None) -> None:
+    """Recount the notes in the subtrees of these topics and of all their ancestors
+    (every topic when None): a note under a topic counts once, however many of its
+    subtopics it mentions, so these are counted, never summed."""
+    pairs = list(Topic.objects.values_list("pk", "parent_id"))
+    if topics is None:
+        wanted = {pk for pk, _ in pairs}
+    else:
+        parents, wanted = dict(pairs), set()
+        for pk in topics:
+            while pk is not None and pk not in wanted and pk in parents:
+                wanted.add(pk)
+                pk = parents[pk]
+    objects = []
+    for pk in wanted:
+        counts = Mention.objects.filter(topic_id__in=descendant_ids(pk, pairs)).aggregate(
+            all=Count("note", distinct=True),
+            published=Count("note", distinct=True, filter=Q(note__status=PUBLISHED)),
+        )
+        objects.append(
+            Topic(pk=pk, subtree_count=counts["all"], subtree_published_count=counts["published"])
+        )
+    Topic.objects.bulk_update(objects, ["subtree_count", "subtree_published_count"], batch_size=500)
 
 
 def recount_everything() -> None:
@@ -133,6 +162,12 @@ def recount_everything() -> None:
             }
         )
     )
+    recount_subtrees()
+
+
+def subtree_field(user) -> str:
+    """The stored subtree count a user sees: staff count drafts too."""
+    return "subtree_count" if user.is_active and user.is_staff else "subtree_published_count"
 
 
 # What each count counts: the rows that tie a note to it, the key naming it there,

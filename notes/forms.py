@@ -16,8 +16,8 @@ class NoteAdminForm(forms.ModelForm):
 
     class Meta:
         model = Note
-        fields = ["title", "slug", "status", "category", "tags", "body", "excerpt", "created",
-                  "front_matter"]  # fmt: skip
+        fields = ["title", "slug", "status", "category", "tags", "body", "excerpt",
+                  "link_every_section", "created", "front_matter"]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

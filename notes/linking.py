@@ -69,29 +69,41 @@ class TopicMatcher:
     The aliases are folded into a trie so the expression stays fast with thousands
     of them; at each position the longest alias wins. Terms that start or end with
     a Latin letter or digit must sit on word boundaries ("GC" is not in "GCC"),
-    while Chinese terms match anywhere, since Chinese has no spaces between words.
+    while Chinese terms match anywhere, since Chinese has no spaces between words,
+    unless they are ``whole_word`` terms: a one-character alias such as 锁 would
+    otherwise match inside 抢锁 or 加锁, so such a term matches only where no other
+    Chinese character touches it.
     """
 
     def __init__(
         self,
         terms: Iterable[tuple[str, LinkTarget]],
         *,
-        lookup_only: Iterable[tuple[str, LinkTarget]] = (),
+        count_only: Iterable[tuple[str, LinkTarget]] = (),
+        whole_word: Iterable[str] = (),
     ):
-        """``lookup_only`` terms answer ``[[explicit]]`` links but are not matched in text."""
+        """``count_only`` terms (topics too broad to link, such as "Python") are found
+        and counted as mentions but never linked; ``[[explicit]]`` links reach them."""
         self._targets: dict[str, LinkTarget] = {}
+        self.count_only_keys: set[int] = set()
         for term, target in terms:
             key = normalize_term(term)
             if key:
                 self._targets.setdefault(key, target)
-        self.pattern = self._compile(self._targets)
-        for term, target in lookup_only:
+        for term, target in count_only:
             key = normalize_term(term)
-            if key:
-                self._targets.setdefault(key, target)
+            if key and key not in self._targets:
+                self._targets[key] = target
+                self.count_only_keys.add(target.key)
+        self.whole_word = {normalize_term(term) for term in whole_word}
+        self.pattern = self._compile(self._targets)
 
     def target_for(self, term: str) -> LinkTarget | None:
         return self._targets.get(normalize_term(term))
+
+    def links(self, target: LinkTarget) -> bool:
+        """Whether a mention of ``target`` in running text becomes a link."""
+        return target.kind != "topic" or target.key not in self.count_only_keys
 
     @staticmethod
     def _compile(targets: Mapping[str, LinkTarget]) -> re.Pattern | None:
@@ -115,9 +127,29 @@ class TopicMatcher:
         if self.pattern is None:
             return
         for match in self.pattern.finditer(text):
-            target = self._targets.get(normalize_term(match.group()))
-            if target is not None:
-                yield match.start(), match.end(), target
+            term = normalize_term(match.group())
+            target = self._targets.get(term)
+            if target is None:
+                continue
+            if term in self.whole_word and _touches_cjk(text, match.start(), match.end()):
+                continue
+            yield match.start(), match.end(), target
+
+    def first_in(self, text: str) -> LinkTarget | None:
+        """The first topic named in ``text`` (a note's title names its main topic)."""
+        for _, _, target in self.finditer(text):
+            if target.kind == "topic":
+                return target
+        return None
+
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _touches_cjk(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return bool(_CJK.match(before) or _CJK.match(after))
 
 
 def _trie_pattern(node: dict) -> str:
@@ -162,6 +194,9 @@ class _Linker(HTMLParser):
         first_mention_only: bool,
         exclude_key: int | None,
         set_aside: list[str],
+        *,
+        per_section: bool = False,
+        unlinked_key: int | None = None,
     ):
         super().__init__(convert_charrefs=True)
         self.set_aside = set_aside
@@ -169,6 +204,8 @@ class _Linker(HTMLParser):
         self.notes_by_title = notes_by_title
         self.first_mention_only = first_mention_only
         self.exclude_key = exclude_key
+        self.per_section = per_section
+        self.unlinked_key = unlinked_key
         self.out: list[str] = []
         self.stack: list[str] = []
         self.skip_depth = 0
@@ -196,7 +233,8 @@ class _Linker(HTMLParser):
         if tag in VOID_TAGS:
             return
         if tag in HEADING_TAGS:
-            self.linked_in_section.clear()
+            if self.per_section:
+                self.linked_in_section.clear()
             self.heading_depth += 1
         if tag in SKIP_TAGS:
             self.skip_depth += 1
@@ -258,8 +296,11 @@ class _Linker(HTMLParser):
             if target.kind == "topic" and target.key == self.exclude_key:
                 continue
             self._count(target, start, end)
-            if self.heading_depth or (
-                self.first_mention_only and target.key in self.linked_in_section
+            if (
+                self.heading_depth
+                or target.key == self.unlinked_key
+                or not self.matcher.links(target)
+                or (self.first_mention_only and target.key in self.linked_in_section)
             ):
                 continue
             self.linked_in_section.add(target.key)
@@ -339,13 +380,19 @@ def link_html(
     *,
     notes_by_title: Mapping[str, LinkTarget] | None = None,
     first_mention_only: bool = True,
+    per_section: bool = False,
     exclude_topic: int | None = None,
+    main_topic: int | None = None,
 ) -> LinkResult:
     """Link topic mentions and ``[[explicit]]`` links in sanitised HTML.
 
     ``notes_by_title`` maps normalised note titles to their targets, for
     ``[[Note title]]``; topics win over notes of the same name.
-    ``exclude_topic`` keeps a topic's own summary from linking to itself.
+    A topic is linked at its first mention in the text (``per_section``: in each
+    section; ``first_mention_only=False``: everywhere), never inside a heading.
+    ``main_topic``, what the note is about, is counted but never linked: a note about
+    the GIL does not send its reader to the GIL's page at every line.
+    ``exclude_topic`` keeps a topic's own summary from linking to, or counting, itself.
     """
     set_aside: list[str] = []
 
@@ -353,7 +400,10 @@ def link_html(
         set_aside.append(match.group())
         return f"<!--{_PLACEHOLDER_PREFIX}{len(set_aside) - 1}-->"
 
-    linker = _Linker(matcher, notes_by_title or {}, first_mention_only, exclude_topic, set_aside)
+    linker = _Linker(
+        matcher, notes_by_title or {}, first_mention_only, exclude_topic, set_aside,
+        per_section=per_section, unlinked_key=main_topic,
+    )  # fmt: skip
     linker.feed(_PRE_BLOCK.sub(set_block_aside, rendered_html))
     linker.close()
     linker._end_block()

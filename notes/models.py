@@ -271,6 +271,13 @@ class Note(models.Model):
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
     # Bumped by every save: an edit form that saw an older number is editing a stale copy.
     version = models.PositiveIntegerField(default=1, editable=False)
+    link_every_section = models.BooleanField(
+        _("link topics in every section"), default=False,
+        help_text=_(
+            "Off: each topic is linked at its first mention in the note. On: at its first "
+            "mention in every section, as long notes read section by section may want."
+        ),
+    )  # fmt: skip
     front_matter = models.JSONField(
         _("other front matter"), default=dict, blank=True,
         help_text=_("Front-matter keys from the imported file that have no field of their own."),
@@ -360,12 +367,16 @@ class Note(models.Model):
         ``prepared`` is a rendering made ahead (by an import's worker processes); it is
         used only if it was made from the current body.
         """
-        if prepared is None or prepared.body != self.body:
+        if prepared is None or not prepared.made_for(
+            self.body, self.title, self.link_every_section
+        ):
             wanted = explicit_link_titles(self.body)
             prepared = render_note(
                 self.body,
                 matcher if matcher is not None else Topic.objects.matcher(),
                 notes_by_title=Note.objects.link_targets_by_title(wanted) if wanted else None,
+                title=self.title,
+                every_section=self.link_every_section,
             )
         self.body_html = prepared.html
         self.headings = prepared.headings
@@ -487,13 +498,17 @@ class TopicQuerySet(models.QuerySet):
             if topic.autolink:
                 autolinked.add(topic.pk)
         terms = [(target.title, target) for target in targets.values()]
-        terms += [
-            (name, targets[topic_id])
-            for name, topic_id in TopicAlias.objects.values_list("name", "topic_id")
-        ]
+        whole_word = []
+        for name, topic_id, alone in TopicAlias.objects.values_list(
+            "name", "topic_id", "whole_word"
+        ):
+            terms.append((name, targets[topic_id]))
+            if alone:
+                whole_word.append(name)
         matcher = TopicMatcher(
             [term for term in terms if term[1].key in autolinked],
-            lookup_only=[term for term in terms if term[1].key not in autolinked],
+            count_only=[term for term in terms if term[1].key not in autolinked],
+            whole_word=whole_word,
         )
         _MATCHER_CACHE[self.db] = (version, matcher)
         return matcher
@@ -521,10 +536,13 @@ class Topic(NamedTreeNode):
         _("link mentions automatically"),
         default=True,
         help_text=_(
-            "Off for broad topics such as “Python” that almost every note mentions; "
-            "[[explicit links]] still reach them."
+            "Off for broad topics such as “Python” that almost every note mentions: their "
+            "mentions are still counted, and [[explicit links]] still reach them."
         ),
     )
+    # Notes that mention this topic or any topic below it, each counted once (notes.counts).
+    subtree_count = models.PositiveIntegerField(default=0, editable=False)
+    subtree_published_count = models.PositiveIntegerField(default=0, editable=False)
     updated = models.DateTimeField(auto_now=True)
 
     objects = TopicQuerySet.as_manager()
@@ -562,6 +580,13 @@ class TopicAlias(models.Model):
         Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="aliases"
     )
     name = models.CharField(_("alias"), max_length=100)
+    whole_word = models.BooleanField(
+        _("whole word only"), default=False,
+        help_text=_(
+            "For short Chinese aliases such as 锁 that also sit inside other words "
+            "(抢锁, 加锁): found only where no other Chinese character touches it."
+        ),
+    )  # fmt: skip
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:

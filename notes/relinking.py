@@ -21,7 +21,9 @@ def relink_notes(notes: Iterable[Note]) -> int:
         with transaction.atomic():
             links = note.refresh_rendering(matcher)
             # update() rather than save(): a topic edit is not an edit of the note.
-            Note.objects.filter(pk=note.pk).update(body_html=note.body_html)
+            Note.objects.filter(pk=note.pk).update(
+                body_html=note.body_html, headings=note.headings, auto_excerpt=note.auto_excerpt
+            )
             note.store_links(links)
         count += 1
     if count:

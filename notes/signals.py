@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
 from .caching import bump_content_version
-from .counts import count_new_note, touch
+from .counts import count_new_note, recount_subtrees, touch
 from .models import Category, Note, Tag, Topic, TopicAlias
 from .relinking import notes_affected_by, schedule_relink, topic_terms
 from .search import schedule_index
@@ -28,6 +28,27 @@ def topic_saved(sender, instance, **kwargs):
         topic_ids=[instance.pk],
         terms={instance.name, getattr(instance, "_previous_name", None) or ""},
     )
+
+
+@receiver(pre_save, sender=Topic)
+def remember_previous_parent(sender, instance, **kwargs):
+    instance._previous_parent = (
+        sender.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+@receiver(post_save, sender=Topic)
+def topic_moved(sender, instance, created, **kwargs):
+    # The notes below a moved topic now count under its new ancestors, not its old ones.
+    if not created and instance.parent_id != getattr(instance, "_previous_parent", None):
+        recount_subtrees()
+
+
+@receiver(post_delete, sender=Topic)
+def topic_gone(sender, instance, **kwargs):
+    recount_subtrees()
 
 
 @receiver(pre_delete, sender=Topic)

@@ -44,7 +44,19 @@ def load_topic_map(entries: list[dict], parent: Topic | None = None) -> int:
             },
         )
         for alias in entry.get("aliases") or []:
-            TopicAlias.objects.get_or_create(name=str(alias).strip(), defaults={"topic": topic})
+            # An alias is a name, or {name: 锁, whole_word: true}.
+            options = alias if isinstance(alias, dict) else {"name": alias}
+            name = str(options.get("name") or "").strip()
+            if not name:
+                raise TopicMapError(f"an alias of {topic.name} has no name")
+            TopicAlias.objects.update_or_create(
+                name__iexact=name,
+                defaults={
+                    "name": name,
+                    "topic": topic,
+                    "whole_word": bool(options.get("whole_word", False)),
+                },
+            )
         count += 1 + load_topic_map(entry.get("children") or [], parent=topic)
     return count
 

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from notes.admin import NoteAdmin
 from notes.counts import counted_at_end, recount_everything
 from notes.importers import import_paths
-from notes.models import Category, Mention, Note, Tag, Topic, TopicAlias
+from notes.models import Category, Mention, Note, Tag, Topic, TopicAlias, descendant_ids
 from tests.factories import make_category, make_draft, make_note, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +27,16 @@ def true_counts() -> dict:
         )
         return {row.name: (row.all, row.published) for row in rows}
 
+    def subtree(topic: Topic) -> tuple[int, int]:
+        below = descendant_ids(topic.pk, Topic.objects.values_list("pk", "parent_id"))
+        notes = Note.objects.filter(mentions__topic__in=below).distinct()
+        return notes.count(), notes.filter(status=PUBLISHED).count()
+
     return {
         "tags": counted(Tag, "tagged_notes", "tagged_notes__content_object__status"),
         "categories": counted(Category, "notes", "notes__status"),
         "topics": counted(Topic, "mentions", "mentions__note__status"),
+        "subtrees": {topic.name: subtree(topic) for topic in Topic.objects.all()},
     }
 
 
@@ -38,7 +44,15 @@ def stored_counts() -> dict:
     def stored(model):
         return {row.name: (row.note_count, row.published_count) for row in model.objects.all()}
 
-    return {"tags": stored(Tag), "categories": stored(Category), "topics": stored(Topic)}
+    return {
+        "tags": stored(Tag),
+        "categories": stored(Category),
+        "topics": stored(Topic),
+        "subtrees": {
+            topic.name: (topic.subtree_count, topic.subtree_published_count)
+            for topic in Topic.objects.all()
+        },
+    }
 
 
 def assert_counts_true():
@@ -48,7 +62,8 @@ def assert_counts_true():
 @pytest.fixture
 def world(django_capture_on_commit_callbacks):
     python, other = make_category("Python"), make_category("Other")
-    gil = make_topic("GIL", aliases=["全局解释器锁"])
+    concurrency = make_topic("Concurrency", aliases=["并发编程"])
+    gil = make_topic("GIL", aliases=["全局解释器锁"], parent=concurrency)
     make_topic("Closure", aliases=["闭包"])
     notes = [
         make_note("One", body="GIL and 闭包", category=python, tags=["Python", "并发"]),
@@ -223,3 +238,27 @@ def test_recount_notes_command_repairs_counts_and_the_search_index(world):
     call_command("recount_notes", stdout=io.StringIO())
     assert_counts_true()
     assert SearchEntry.objects.count() == Note.objects.count()
+
+
+def test_subtree_counts_follow_topics_moved_and_deleted(world):
+    assert Topic.objects.get(name="Concurrency").subtree_count == 3  # One, Two and the draft
+    assert Topic.objects.get(name="Concurrency").subtree_published_count == 2
+    closure = Topic.objects.get(name="Closure")
+    closure.parent = world["gil"]
+    closure.save()
+    assert_counts_true()
+    closure.parent = None
+    closure.save()
+    assert_counts_true()
+    world["gil"].delete()
+    assert_counts_true()
+    assert Topic.objects.get(name="Concurrency").subtree_count == 0
+
+
+def test_a_note_mentioning_two_subtopics_counts_once_in_their_parent(world):
+    closure = Topic.objects.get(name="Closure")
+    closure.parent = Topic.objects.get(name="Concurrency")
+    closure.save()
+    # "One" mentions both the GIL and closures: one note, however many subtopics.
+    assert Topic.objects.get(name="Concurrency").subtree_count == 3
+    assert_counts_true()

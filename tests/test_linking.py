@@ -23,6 +23,7 @@ CLOSURE = topic(4, "Closure")
 HASH = topic(5, "Hashing")
 THREAD = topic(6, "Thread")
 PYTHON = topic(7, "Python")
+LOCK = topic(8, "Lock")
 
 MATCHER = TopicMatcher(
     [
@@ -42,8 +43,11 @@ MATCHER = TopicMatcher(
         ("可哈希", HASH),
         ("thread", THREAD),
         ("线程", THREAD),
+        ("锁", LOCK),
+        ("lock", LOCK),
     ],
-    lookup_only=[("Python", PYTHON)],
+    count_only=[("Python", PYTHON)],
+    whole_word=["锁"],
 )
 
 
@@ -106,13 +110,42 @@ def test_no_link_inside_an_existing_link():
     assert GIL.key not in result.mentions
 
 
-def test_first_mention_in_each_section_only_by_default():
+def test_a_topic_is_linked_once_per_note_by_default():
     text = "## One\n\nGIL, GIL and the GIL.\n\n## Two\n\nThe GIL again.\n"
     result = linked(text)
-    assert result.html.count('class="topic-link"') == 2
+    assert result.html.count('class="topic-link"') == 1
     assert result.mentions[GIL.key] == 4
-    every = linked(text, first_mention_only=False)
-    assert every.html.count('class="topic-link"') == 4
+
+
+def test_per_section_links_the_first_mention_of_each_section():
+    text = "## One\n\nGIL, GIL and the GIL.\n\n## Two\n\nThe GIL again.\n"
+    assert linked(text, per_section=True).html.count('class="topic-link"') == 2
+    assert linked(text, first_mention_only=False).html.count('class="topic-link"') == 4
+
+
+def test_the_main_topic_is_counted_but_never_linked():
+    result = linked("The GIL and threads. Without the GIL, a thread...", main_topic=GIL.key)
+    assert 'href="/topics/gil/"' not in result.html
+    assert result.mentions[GIL.key] == 2
+    assert 'href="/topics/thread/"' in result.html
+
+
+def test_broad_topics_are_counted_everywhere_but_never_autolinked():
+    result = linked("Python is everywhere. python again.")
+    assert "topic-link" not in result.html
+    assert result.mentions == {PYTHON.key: 2}
+
+
+def test_a_whole_word_alias_is_not_found_inside_other_chinese_words():
+    assert linked("线程抢锁，然后加锁。").mentions == {THREAD.key: 1}
+    result = linked("用 锁 保护共享数据；锁（lock）很常见。")
+    assert result.mentions == {LOCK.key: 3}
+    assert result.html.count('href="/topics/lock/"') == 1
+
+
+def test_the_main_topic_comes_from_the_title():
+    assert MATCHER.first_in("全局解释器锁 GIL 与线程") == GIL
+    assert MATCHER.first_in("Notes on nothing") is None
 
 
 def test_headings_are_counted_but_not_linked():

@@ -1,5 +1,7 @@
 """Topics, aliases and the stored mention table kept true as things change."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -121,6 +123,58 @@ def test_autolink_off_topic_is_only_reached_by_explicit_links():
     note = make_note(body="Python is everywhere. [[Python|The language]].")
     assert note.body_html.count('href="/topics/python/"') == 1
     assert ">The language</a>" in note.body_html
+
+
+def test_autolink_off_topic_mentions_are_still_counted():
+    python = make_topic("Python", autolink=False)
+    note = make_note(body="Python is everywhere, python too.")
+    assert "topic-link" not in note.body_html
+    assert Mention.objects.get(note=note, topic=python).count == 2
+
+
+def test_a_note_links_each_topic_once_unless_asked_for_every_section():
+    make_topic("GIL")
+    body = "## One\n\nThe GIL.\n\n## Two\n\nThe GIL again."
+    assert make_note(body=body).body_html.count('href="/topics/gil/"') == 1
+    dense = make_note(body=body, link_every_section=True)
+    assert dense.body_html.count('href="/topics/gil/"') == 2
+
+
+def test_a_note_does_not_link_the_topic_its_title_names():
+    make_topic("GIL", aliases=["全局解释器锁"])
+    make_topic("Thread", aliases=["线程"])
+    note = make_note("全局解释器锁 GIL", body="The GIL stops threads. 线程 wait for the GIL.")
+    assert 'href="/topics/gil/"' not in note.body_html
+    assert 'href="/topics/thread/"' in note.body_html
+    assert note.mentions.get(topic__name="GIL").count == 2
+    note.title = "Threads"
+    note.save()
+    assert 'href="/topics/gil/"' in note.body_html
+
+
+def test_topic_map_aliases_may_be_whole_word_only(relinks):
+    from notes.topic_map import load_topic_map
+
+    load_topic_map([{"name": "Lock", "aliases": ["lock", {"name": "锁", "whole_word": True}]}])
+    assert TopicAlias.objects.get(name="锁").whole_word
+    assert not TopicAlias.objects.get(name="lock").whole_word
+    note = make_note(body="线程抢锁。用 锁 保护数据。")
+    assert note.mentions.get().count == 1
+
+
+def test_rerender_notes_applies_the_current_rules_to_stored_notes():
+    from django.core.management import call_command
+
+    note = make_note(body="Python is everywhere.")
+    python = make_topic("Python", autolink=False)
+    Note.objects.filter(pk=note.pk).update(body_html="<p>stale</p>", auto_excerpt="stale")
+    call_command("rerender_notes", stdout=io.StringIO())
+    note.refresh_from_db()
+    assert note.body_html == "<p>Python is everywhere.</p>"
+    assert note.auto_excerpt == "Python is everywhere."
+    assert Mention.objects.get(note=note, topic=python).count == 1
+    python.refresh_from_db()
+    assert (python.note_count, python.subtree_count) == (1, 1)
 
 
 def test_explicit_link_to_a_note_by_title_and_backlink():

@@ -7,14 +7,35 @@ template draws them as SVG (so every name is escaped by the template engine).
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 
 from .topic_map import MapNode
 
-COLUMN_WIDTH = 210
+COLUMN_WIDTH = 230
 ROW_HEIGHT = 34
 MARGIN = 24
-LABEL_ROOM = 190  # room to the right of the last column for its labels
+LABEL_ROOM = 230  # room to the right of the last column for its labels
+FONT_PX = 14
+# The map around one topic, on its page: narrow enough for a phone held upright.
+COUNT_ROOM = 36  # room kept after a label for its note count ("12+30")
+LOCAL_COLUMN_WIDTH = 110
+LOCAL_LABEL_ROOM = 120
+
+
+def text_width(text: str, font_px: float = FONT_PX) -> float:
+    """About how wide ``text`` is drawn: Chinese characters are square, Latin narrower."""
+    wide = sum(1 for char in text if unicodedata.east_asian_width(char) in "WF")
+    return (wide + 0.6 * (len(text) - wide)) * font_px
+
+
+def fit_label(text: str, room: float, font_px: float = FONT_PX) -> str:
+    """``text``, cut with an ellipsis where it would run past ``room`` pixels."""
+    if text_width(text, font_px) <= room:
+        return text
+    while text and text_width(text + "…", font_px) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -28,10 +49,33 @@ class PlacedNode:
     y: float
     radius: float
     related: bool = False
+    subtree_notes: int = 0
+    label: str = ""  # the name, shortened to fit where it is drawn
+    slug: str = ""
+    has_children: bool = False
+    folded: bool = False  # its children are hidden
+    current: bool = False
+    label_above: bool = False
+    aliases: tuple[str, ...] = ()
+    toggle: str = ""  # the address that folds or unfolds it, set by the view
 
     @property
     def label_x(self) -> float:
-        return self.x + self.radius + 6
+        return self.x if self.label_above else self.x + self.radius + 6
+
+    @property
+    def label_y(self) -> float:
+        return self.y - self.radius - 9 if self.label_above else self.y
+
+    @property
+    def empty(self) -> bool:
+        """No note under it at all: drawn faded, so a reader sees where the notes are."""
+        return not self.subtree_notes
+
+    @property
+    def below(self) -> int:
+        """Notes reached only through its subtopics."""
+        return max(self.subtree_notes - self.notes, 0)
 
 
 @dataclass(frozen=True)
@@ -69,24 +113,43 @@ def layout_tree(
     roots: list[MapNode],
     related_keys: frozenset[int] = frozenset(),
     *,
+    current_key: int | None = None,
+    folded: frozenset[int] = frozenset(),
     column_width: int = COLUMN_WIDTH,
     label_room: int = LABEL_ROOM,
+    count_room: int = 0,
 ) -> MapLayout:
-    """Place each leaf on its own row and each parent beside the middle of its children."""
+    """Place each leaf on its own row and each parent beside the middle of its children.
+
+    The children of ``folded`` nodes are left out (the node says it has some). Labels
+    are cut to the room they have: up to the next column, or ``label_room`` in the last.
+    """
     nodes: list[PlacedNode] = []
     edges: list[Edge] = []
     next_row = 0
     max_depth = 0
+    seen: set[int] = set()
 
     def place(node: MapNode, depth: int) -> PlacedNode:
         nonlocal next_row, max_depth
+        seen.add(node.key)
         max_depth = max(max_depth, depth)
-        placed_children = [place(child, depth + 1) for child in node.children]
+        is_folded = node.key in folded and bool(node.children)
+        placed_children = []
+        for child in [] if is_folded else node.children:
+            if child.key not in seen:  # each topic once, even if two branches reach it
+                placed_children.append(place(child, depth + 1))
         if placed_children:
             y = (placed_children[0].y + placed_children[-1].y) / 2
         else:
             y = MARGIN + ROW_HEIGHT / 2 + next_row * ROW_HEIGHT
             next_row += 1
+        radius = node_radius(node.notes)
+        room = (column_width - 2 * radius - 12) if placed_children else label_room - 8
+        current = node.key == current_key
+        # The page's own topic is labelled above its circle, whole, clear of its branches.
+        label_above = current and bool(placed_children)
+        room = 2 * column_width if label_above else room - count_room
         placed = PlacedNode(
             key=node.key,
             name=node.name,
@@ -95,8 +158,16 @@ def layout_tree(
             depth=depth,
             x=MARGIN + 12 + depth * column_width,
             y=y,
-            radius=node_radius(node.notes),
+            radius=radius,
             related=node.key in related_keys,
+            subtree_notes=node.all_notes,
+            label=fit_label(node.name, room),
+            slug=node.slug,
+            has_children=bool(node.children),
+            folded=is_folded,
+            current=current,
+            label_above=label_above,
+            aliases=tuple(node.aliases),
         )
         for child in placed_children:
             edges.append(
@@ -110,6 +181,7 @@ def layout_tree(
         place(root, 0)
     width = 2 * MARGIN + 12 + max_depth * column_width + label_room
     height = 2 * MARGIN + max(next_row, 1) * ROW_HEIGHT
-    # Parents are placed after their children; draw them in reading order.
-    nodes.sort(key=lambda node: (node.depth, node.y))
+    # Parents are placed after their children: draw them in reading order, and the
+    # page's own topic last, so that nothing is drawn over it.
+    nodes.sort(key=lambda node: (node.current, node.depth, node.y))
     return MapLayout(nodes=nodes, edges=edges, width=width, height=height)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.urls import reverse
 
-from .counts import count_field
+from .counts import count_field, subtree_field
 from .models import Topic, TopicAlias
 
 
@@ -23,6 +23,18 @@ class MapNode:
     url: str
     notes: int = 0
     children: list[MapNode] = field(default_factory=list)
+    # Notes under this node or any below it, each once (notes.counts); None: not known.
+    subtree_notes: int | None = None
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def all_notes(self) -> int:
+        return self.notes if self.subtree_notes is None else self.subtree_notes
+
+    @property
+    def below(self) -> int:
+        """Notes reached only through its subtopics."""
+        return max(self.all_notes - self.notes, 0)
 
 
 @transaction.atomic
@@ -61,14 +73,28 @@ def load_topic_map(entries: list[dict], parent: Topic | None = None) -> int:
     return count
 
 
-def build_map(user) -> list[MapNode]:
+def build_map(user, *, with_aliases: bool = False) -> list[MapNode]:
     """Every topic as a tree of MapNodes, counting the notes ``user`` may see."""
-    rows = list(Topic.objects.values_list("pk", "name", "slug", "parent_id", count_field(user)))
-    parents = {pk: parent_id for pk, _, _, parent_id, _ in rows}
+    rows = list(
+        Topic.objects.values_list(
+            "pk", "name", "slug", "parent_id", count_field(user), subtree_field(user)
+        )
+    )
+    parents = {pk: parent_id for pk, _, _, parent_id, _, _ in rows}
     nodes = {
-        pk: MapNode(pk, name, slug, reverse("notes:topic-detail", args=[slug]), count)
-        for pk, name, slug, _, count in rows
+        pk: MapNode(
+            pk,
+            name,
+            slug,
+            reverse("notes:topic-detail", args=[slug]),
+            count,
+            subtree_notes=subtree,
+        )  # fmt: skip
+        for pk, name, slug, _, count, subtree in rows
     }
+    if with_aliases:
+        for name, topic_id in TopicAlias.objects.values_list("name", "topic_id"):
+            nodes[topic_id].aliases.append(name)
     roots: list[MapNode] = []
     for pk, parent_id in parents.items():
         # A parent loop (possible only by editing the database by hand) must not hide topics.
@@ -87,3 +113,16 @@ def _in_loop(pk: int, parents: dict[int, int | None]) -> bool:
         seen.add(node)
         node = parents.get(node)
     return node is not None
+
+
+def walk_map(roots: list[MapNode]):
+    """Every node of the tree, parents before their children."""
+    stack = list(reversed(roots))
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if node.key in seen:
+            continue
+        seen.add(node.key)
+        yield node
+        stack.extend(reversed(node.children))

@@ -19,6 +19,7 @@ urlpatterns = [
     path("tags/<str:slug>/", cached(views.TagDetailView.as_view()), name="tag-detail"),
     path("topics/<str:slug>/", cached(views.TopicDetailView.as_view()), name="topic-detail"),
     path("map/", cached(views.MapView.as_view()), name="map"),
+    path("map/find/", views.find_topic, name="topic-find"),
     path("map.opml", cached(views.map_opml), name="map-opml"),
     path("map.mm", cached(views.map_freemind), name="map-freemind"),
     path("map.json", cached(views.map_json), name="map-json"),

@@ -1,16 +1,19 @@
+from dataclasses import replace
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .counts import count_field
+from .counts import count_field, subtree_field
 from .map_exports import to_freemind, to_json, to_opml
-from .mindmap import layout_tree
+from .mindmap import COUNT_ROOM, LOCAL_COLUMN_WIDTH, LOCAL_LABEL_ROOM, layout_tree
 from .models import (
     Category,
     Mention,
@@ -28,7 +31,7 @@ from .search import (
     search_notes,
     suggest_tags,
 )
-from .topic_map import MapNode, build_map
+from .topic_map import MapNode, build_map, walk_map
 
 
 class VisibleNotesMixin:
@@ -211,17 +214,20 @@ class TagDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
 
 
 class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
-    """A topic: where it sits on the map and the notes that mention it, most first."""
+    """A topic: where it sits on the map, the notes that mention it, most first, and
+    then the notes that reach it only through its subtopics."""
 
     paginate_by = settings.NOTES_PER_PAGE
     template_name = "notes/topic_detail.html"
     related_limit = 12
     co_mention_sample = 300
     local_map_related = 5
+    through_limit = 20
 
     def get_queryset(self):
         self.topic = get_object_or_404(
-            Topic.objects.select_related("parent"), slug=self.kwargs["slug"]
+            Topic.objects.select_related("parent").prefetch_related("aliases"),
+            slug=self.kwargs["slug"],
         )
         # Most mentions first, then the most recently added note: the order of the
         # (topic, count, note) index, so a page reads twenty rows, not every mention.
@@ -243,24 +249,68 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         topic = self.topic
+        own = self.stored_count()
+        in_subtree = getattr(topic, subtree_field(self.request.user))
         children = list(topic.children.all())
-        related = self.related_topics()
+        for child in children:
+            child.in_subtree = getattr(child, subtree_field(self.request.user))
+        related = self.related_topics(children)
+        first_page = context["page_obj"].number == 1
         context.update(
             topic=topic,
+            aliases=list(topic.aliases.all()),
             path=ancestors_of(topic),
             children=children,
             related=related,
             local_map=self.local_map(children, related[: self.local_map_related]),
+            own_count=own,
+            through_count=max(in_subtree - own, 0),
+            through=self.notes_through_subtopics() if first_page and in_subtree > own else [],
+            write_url=self.write_url(),
         )
         return context
 
-    def related_topics(self) -> list[Topic]:
+    def notes_through_subtopics(self) -> list[Note]:
+        """The newest notes that reach this topic only through its subtopics, each with
+        ``via``: the subtopic it mentions most."""
+        below = self.topic.descendant_ids() - {self.topic.pk}
+        mentions_below = Mention.objects.filter(note=OuterRef("pk"), topic_id__in=below)
+        mentions_here = Mention.objects.filter(note=OuterRef("pk"), topic=self.topic)
+        notes = list(
+            self.visible_notes()
+            .filter(Exists(mentions_below))
+            .exclude(Exists(mentions_here))
+            .only("title", "slug", "status", "created")
+            .order_by("-created", "-pk")[: self.through_limit]
+        )
+        via: dict[int, Topic] = {}
+        for mention in (
+            Mention.objects.filter(note__in=notes, topic_id__in=below)
+            .select_related("topic")
+            .order_by("-count", "topic__name")
+        ):
+            via.setdefault(mention.note_id, mention.topic)
+        for note in notes:
+            note.via = via.get(note.pk)
+        return notes
+
+    def write_url(self) -> str:
+        """For staff: the admin's add form with this topic's name as the title."""
+        user = self.request.user
+        if not (user.is_active and user.is_staff and user.has_perm("notes.add_note")):
+            return ""
+        return f"{reverse('admin:notes_note_add')}?{urlencode({'title': self.topic.name})}"
+
+    def related_topics(self, children: list[Topic]) -> list[Topic]:
         """Topics named as related, then those most often mentioned in the same notes.
 
         Co-mentions are counted over the notes that mention this topic most, so a
-        topic found in every note costs the same as one found in ten.
+        topic found in every note costs the same as one found in ten. The topic's
+        parent and children are on the map already, so they are not "related" too.
         """
-        explicit = list(self.topic.related.all())
+        # Its own subtopics share its notes by nature: "related" means elsewhere on the map.
+        shown = {self.topic.parent_id, *self.topic.descendant_ids()}
+        explicit = [topic for topic in self.topic.related.all() if topic.pk not in shown]
         notes_here = (
             self.visible_mentions()
             .order_by("-count", "-note_id")
@@ -268,7 +318,7 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         )
         co_mentioned = (
             Topic.objects.filter(mentions__note__in=notes_here)
-            .exclude(pk=self.topic.pk)
+            .exclude(pk__in=[pk for pk in shown if pk is not None])
             .exclude(pk__in=[topic.pk for topic in explicit])
             .annotate(shared=Count("mentions__note", distinct=True))
             .order_by("-shared", "name")[: self.related_limit]
@@ -276,14 +326,17 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         return explicit + list(co_mentioned)
 
     def local_map(self, children: list[Topic], related: list[Topic]):
-        """Parent, this topic, its children and its closest related topics, drawn small."""
-        related = [topic for topic in related if topic not in children]
+        """Parent, this topic, its children and its closest related topics, drawn small.
+
+        Each topic appears once, and the page's own topic is drawn last, on top."""
         field = count_field(self.request.user)
+        subtree = subtree_field(self.request.user)
 
         def node(topic: Topic) -> MapNode:
             return MapNode(
-                topic.pk, topic.name, topic.slug, topic.get_absolute_url(), getattr(topic, field)
-            )
+                topic.pk, topic.name, topic.slug, topic.get_absolute_url(),
+                getattr(topic, field), subtree_notes=getattr(topic, subtree),
+            )  # fmt: skip
 
         centre = node(self.topic)
         centre.children = [node(topic) for topic in children + related]
@@ -294,20 +347,53 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         return layout_tree(
             [root],
             related_keys=frozenset(topic.pk for topic in related),
-            column_width=130,
-            label_room=150,
+            current_key=self.topic.pk,
+            column_width=LOCAL_COLUMN_WIDTH,
+            label_room=LOCAL_LABEL_ROOM,
         )
 
 
 class MapView(VisibleNotesMixin, TemplateView):
+    """The whole topic tree. ``?fold=slug,slug`` folds branches: a plain link toggles
+    each, so folding works without JavaScript and survives a reload."""
+
     template_name = "notes/map.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        roots = build_map(self.request.user)
-        context["roots"] = roots
-        context["layout"] = layout_tree(roots)
+        roots = build_map(self.request.user, with_aliases=True)
+        wanted = {slug for slug in self.request.GET.get("fold", "").split(",") if slug}
+        by_slug = {node.slug: node for node in walk_map(roots)}
+        folded = {by_slug[slug].key for slug in wanted if slug in by_slug}
+        layout = layout_tree(roots, folded=frozenset(folded), count_room=COUNT_ROOM)
+        folded_slugs = {node.slug for node in layout.nodes if node.folded}
+        layout.nodes[:] = [
+            replace(node, toggle=self.fold_link(folded_slugs ^ {node.slug}))
+            if node.has_children
+            else node
+            for node in layout.nodes
+        ]
+        context.update(roots=roots, layout=layout, folded=sorted(folded_slugs))
         return context
+
+    def fold_link(self, slugs: set[str]) -> str:
+        return f"?{urlencode({'fold': ','.join(sorted(slugs))})}" if slugs else "?"
+
+
+def find_topic(request):
+    """The map's "find a topic" box without JavaScript: straight to the topic whose
+    name or alias was typed, else to the search for it."""
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    topic = (
+        Topic.objects.filter(Q(name__iexact=query) | Q(aliases__name__iexact=query))
+        .only("slug")
+        .first()
+        if query
+        else None
+    )
+    if topic is not None:
+        return HttpResponseRedirect(topic.get_absolute_url())
+    return HttpResponseRedirect(f"{reverse('notes:search')}?{urlencode({'q': query})}")
 
 
 def _map_download(request, content: str, content_type: str, filename: str) -> HttpResponse:

@@ -4,7 +4,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from notes.map_exports import to_freemind, to_json, to_opml
-from notes.mindmap import COLUMN_WIDTH, layout_tree, node_radius
+from notes.mindmap import COLUMN_WIDTH, fit_label, layout_tree, node_radius, text_width
 from notes.topic_map import MapNode
 
 
@@ -80,3 +80,40 @@ def test_json_export_nests_children():
         "notes": 0,
         "children": [],
     }
+
+
+def test_folded_nodes_hide_their_children_and_say_so():
+    layout = layout_tree(tree(), folded=frozenset({2}))
+    by_key = {node.key: node for node in layout.nodes}
+    assert 3 not in by_key and 4 not in by_key
+    assert by_key[2].folded and by_key[2].has_children
+    assert not by_key[1].folded
+
+
+def test_the_current_node_is_drawn_last_with_its_label_above_it():
+    layout = layout_tree(tree(), current_key=2)
+    assert layout.nodes[-1].key == 2
+    current = layout.nodes[-1]
+    assert current.label_above and current.label_y < current.y - current.radius
+    assert current.label_x == current.x
+
+
+def test_a_node_seen_twice_is_drawn_once():
+    shared = MapNode(9, "Lock", "lock", "/topics/lock/", 1)
+    root = MapNode(1, "Deadlock", "deadlock", "/topics/deadlock/", 1, [shared, shared])
+    assert [node.key for node in layout_tree([root]).nodes].count(9) == 1
+
+
+def test_labels_are_cut_to_the_room_they_have():
+    assert fit_label("GIL", 100) == "GIL"
+    cut = fit_label("Synchronous and asynchronous calls", 120)
+    assert cut.endswith("…") and text_width(cut) <= 120
+    assert text_width("全局解释器锁") > text_width("GIL lock")
+
+
+def test_empty_nodes_know_they_are_empty_and_count_notes_below():
+    leaf = MapNode(3, "Thread", "thread", "/t/", notes=0, subtree_notes=0)
+    parent = MapNode(2, "Concurrency", "c", "/c/", notes=1, subtree_notes=4, children=[leaf])
+    by_key = {node.key: node for node in layout_tree([parent]).nodes}
+    assert by_key[3].empty and not by_key[2].empty
+    assert by_key[2].below == 3

@@ -63,7 +63,11 @@ def test_map_svg_has_every_topic_as_a_link(client, small_map):
     content = response.content.decode()
     start, end = content.index("<svg"), content.index("</svg>") + len("</svg>")
     svg = ET.fromstring(content[start:end])
-    links = {a.get("href"): a.find(f"{SVG}text").text for a in svg.iter(f"{SVG}a")}
+    links = {
+        a.get("href"): a.find(f"{SVG}text").text
+        for a in svg.iter(f"{SVG}a")
+        if a.get("class") == "node-link"
+    }
     assert links == {topic.get_absolute_url(): topic.name for topic in Topic.objects.all()}
 
 
@@ -99,3 +103,56 @@ def test_empty_map_says_so(client):
     response = client.get(reverse("notes:map"))
     assert response.status_code == 200
     assert "No topics yet" in response.content.decode()
+
+
+def test_find_a_topic_without_javascript_goes_to_its_page_or_the_search(client, small_map):
+    response = client.get(reverse("notes:topic-find"), {"q": " 全局解释器锁 "})
+    assert response.status_code == 302
+    assert response["Location"] == small_map["gil"].get_absolute_url()
+    assert client.get(reverse("notes:topic-find"), {"q": "gil"})["Location"] == "/topics/gil/"
+    missing = client.get(reverse("notes:topic-find"), {"q": "metaclass"})
+    assert missing["Location"] == "/search/?q=metaclass"
+
+
+def test_folded_branches_are_left_out_of_the_map_and_toggle_back(client, small_map):
+    layout = client.get(reverse("notes:map"), {"fold": "concurrency,nothing"}).context["layout"]
+    names = {node.name for node in layout.nodes}
+    assert "GIL" not in names and "Concurrency" in names
+    concurrency = next(node for node in layout.nodes if node.name == "Concurrency")
+    assert concurrency.folded and concurrency.toggle == "?"
+    python = next(node for node in layout.nodes if node.name == "Python")
+    assert python.toggle == "?fold=concurrency%2Cpython"
+
+
+def test_topic_page_counts_own_notes_and_those_through_subtopics(client, small_map):
+    make_note("About concurrency", body="并发 and the GIL.")
+    make_note("Only the GIL", body="The GIL.")
+    make_note("Only threads", body="线程。")
+    make_draft("Draft on threads", body="线程。")
+    response = client.get(reverse("notes:topic-detail", args=["concurrency"]))
+    content = response.content.decode()
+    assert "1 note mentions Concurrency, 2 more through its subtopics." in content
+    assert [note.title for note in response.context["through"]] == ["Only threads", "Only the GIL"]
+    assert [note.via.name for note in response.context["through"]] == ["Thread", "GIL"]
+    python = client.get(reverse("notes:topic-detail", args=["python"])).content.decode()
+    assert "No note mentions Python itself; 3 do through its subtopics." in python
+
+
+def test_a_topic_without_notes_says_so_and_offers_staff_to_write_one(client, admin_client,
+                                                                     small_map):  # fmt: skip
+    for who in (client, admin_client):
+        page = who.get(reverse("notes:topic-detail", args=["closure"])).content.decode()
+        assert "There are no notes about Closure yet" in page
+        assert 'href="/search/?q=Closure"' in page
+        assert 'href="/search/?q=%E9%97%AD%E5%8C%85"' in page  # and its alias, 闭包
+    assert (
+        "/admin/notes/note/add/?title=Closure"
+        in admin_client.get("/topics/closure/").content.decode()
+    )
+    assert "/admin/notes/note/add/" not in client.get("/topics/closure/").content.decode()
+
+
+def test_related_topics_leave_out_the_topics_own_subtree_and_parent(client, small_map):
+    make_note(body="并发, GIL, 线程 and 闭包.")
+    related = client.get(reverse("notes:topic-detail", args=["concurrency"])).context["related"]
+    assert [topic.name for topic in related] == ["Closure"]

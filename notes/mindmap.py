@@ -1,4 +1,4 @@
-"""Laying out a topic tree as a left-to-right mind map.
+"""Laying out a tree (the topic map, or a note's outline) as a left-to-right mind map.
 
 Pure geometry: the tree goes in, positioned nodes and edges come out, and a
 template draws them as SVG (so every name is escaped by the template engine).
@@ -8,34 +8,80 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
 
-from .topic_map import MapNode
+
+@dataclass
+class MapNode:
+    key: int
+    name: str
+    slug: str
+    url: str
+    notes: int = 0
+    children: list[MapNode] = field(default_factory=list)
+    # Notes under this node or any below it, each once (notes.counts); None: not known.
+    subtree_notes: int | None = None
+    aliases: list[str] = field(default_factory=list)
+    # False for maps whose nodes are not topics (a note's outline): nothing to count.
+    counted: bool = True
+
+    @property
+    def all_notes(self) -> int:
+        return self.notes if self.subtree_notes is None else self.subtree_notes
+
+    @property
+    def below(self) -> int:
+        """Notes reached only through its subtopics."""
+        return max(self.all_notes - self.notes, 0)
+
+
+def walk_map(roots: list[MapNode]):
+    """Every node of the tree, parents before their children."""
+    stack = list(reversed(roots))
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if node.key in seen:
+            continue
+        seen.add(node.key)
+        yield node
+        stack.extend(reversed(node.children))
+
 
 COLUMN_WIDTH = 230
 ROW_HEIGHT = 34
 MARGIN = 24
 LABEL_ROOM = 230  # room to the right of the last column for its labels
 FONT_PX = 14
-# The map around one topic, on its page: narrow enough for a phone held upright.
 COUNT_ROOM = 36  # room kept after a label for its note count ("12+30")
+NOTE_COLUMN_WIDTH = 250  # a note's outline: its labels are sentences, not names
+NOTE_LABEL_ROOM = 300
+# The map around one topic, on its page: narrow enough for a phone held upright.
 LOCAL_COLUMN_WIDTH = 110
 LOCAL_LABEL_ROOM = 120
 
 
+def _char_width(char: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.6
+
+
 def text_width(text: str, font_px: float = FONT_PX) -> float:
     """About how wide ``text`` is drawn: Chinese characters are square, Latin narrower."""
-    wide = sum(1 for char in text if unicodedata.east_asian_width(char) in "WF")
-    return (wide + 0.6 * (len(text) - wide)) * font_px
+    return sum(_char_width(char) for char in text) * font_px
 
 
 def fit_label(text: str, room: float, font_px: float = FONT_PX) -> str:
     """``text``, cut with an ellipsis where it would run past ``room`` pixels."""
-    if text_width(text, font_px) <= room:
-        return text
-    while text and text_width(text + "…", font_px) > room:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    budget = room / font_px - 1.0  # the ellipsis is about one em
+    used = 0.0
+    for index, char in enumerate(text):
+        used += _char_width(char)
+        if used > budget:
+            if text_width(text, font_px) <= room:
+                return text
+            return text[:index].rstrip() + "…"
+    return text
 
 
 @dataclass(frozen=True)
@@ -58,6 +104,9 @@ class PlacedNode:
     label_above: bool = False
     aliases: tuple[str, ...] = ()
     toggle: str = ""  # the address that folds or unfolds it, set by the view
+    counted: bool = True
+    # The label as (text, link or "") pieces, where its text holds links of its own.
+    segments: tuple[tuple[str, str], ...] = ()
 
     @property
     def label_x(self) -> float:
@@ -70,7 +119,7 @@ class PlacedNode:
     @property
     def empty(self) -> bool:
         """No note under it at all: drawn faded, so a reader sees where the notes are."""
-        return not self.subtree_notes
+        return self.counted and not self.subtree_notes
 
     @property
     def below(self) -> int:
@@ -168,6 +217,7 @@ def layout_tree(
             current=current,
             label_above=label_above,
             aliases=tuple(node.aliases),
+            counted=node.counted,
         )
         for child in placed_children:
             edges.append(
@@ -185,3 +235,43 @@ def layout_tree(
     # page's own topic last, so that nothing is drawn over it.
     nodes.sort(key=lambda node: (node.current, node.depth, node.y))
     return MapLayout(nodes=nodes, edges=edges, width=width, height=height)
+
+
+def fold_layout(roots: list[MapNode], fold: str, **options) -> tuple[MapLayout, list[str]]:
+    """Lay out ``roots`` with the branches named in ``fold`` ("slug,slug") folded, each
+    node that has children given the address that folds or unfolds it; returns the
+    layout and the slugs actually folded."""
+    wanted = {slug for slug in fold.split(",") if slug}
+    folded = {node.key for node in walk_map(roots) if node.slug in wanted}
+    layout = layout_tree(roots, folded=frozenset(folded), **options)
+    folded_slugs = {node.slug for node in layout.nodes if node.folded}
+
+    def toggle(slugs: set[str]) -> str:
+        return f"?{urlencode({'fold': ','.join(sorted(slugs))})}" if slugs else "?"
+
+    layout.nodes[:] = [
+        replace(node, toggle=toggle(folded_slugs ^ {node.slug})) if node.has_children else node
+        for node in layout.nodes
+    ]
+    return layout, sorted(folded_slugs)
+
+
+def label_segments(label: str, links: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """``label`` cut into (text, link) pieces at the first place each linked text occurs;
+    the rest of the label has no link of its own ("")."""
+    pieces: list[tuple[str, str]] = []
+    position = 0
+    spans = []
+    for text, url in links:
+        start = label.find(text)
+        overlaps = any(start < end and start + len(text) > begin for begin, end, _ in spans)
+        if start >= 0 and not overlaps:
+            spans.append((start, start + len(text), url))
+    for start, end, url in sorted(spans):
+        if start > position:
+            pieces.append((label[position:start], ""))
+        pieces.append((label[start:end], url))
+        position = end
+    if position < len(label):
+        pieces.append((label[position:], ""))
+    return tuple(pieces)

@@ -24,6 +24,7 @@ from .linking import (
     link_html,
 )
 from .markdown import render_markdown
+from .note_map import number_code_blocks
 from .note_rendering import RenderedNote, render_note
 from .slugs import fill_slug, slugify_unicode
 
@@ -387,16 +388,18 @@ class Note(models.Model):
 
     def body_html_for(self, user) -> str:
         """The rendered body as ``user`` may read it: for readers, ``[[links]]`` to notes
-        they cannot see (drafts) look exactly like links to nothing."""
-        if (user.is_active and user.is_staff) or "note-link" not in self.body_html:
-            return self.body_html
+        they cannot see (drafts) look exactly like links to nothing. Code blocks get ids,
+        for the note's map to link to."""
+        html = number_code_blocks(self.body_html)
+        if (user.is_active and user.is_staff) or "note-link" not in html:
+            return html
         hidden = (
             Note.objects.exclude(status=Note.Status.PUBLISHED)
             .filter(incoming_links__source=self)
             .values_list("slug", flat=True)
         )
         urls = [reverse("notes:note-detail", kwargs={"slug": slug}) for slug in hidden]
-        return hide_note_links(self.body_html, urls)
+        return hide_note_links(html, urls)
 
     def store_links(self, links: LinkResult, *, replace: bool = True) -> None:
         """Replace this note's mention and link rows with what its last rendering found."""

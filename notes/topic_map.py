@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.db import transaction
 from django.urls import reverse
 
 from .counts import count_field, subtree_field
+from .mindmap import MapNode, walk_map
 from .models import Topic, TopicAlias
+
+__all__ = ["MapNode", "TopicMapError", "build_map", "load_topic_map", "walk_map"]
 
 
 class TopicMapError(ValueError):
     """A topic map file that cannot be loaded; the message says where and why."""
-
-
-@dataclass
-class MapNode:
-    key: int
-    name: str
-    slug: str
-    url: str
-    notes: int = 0
-    children: list[MapNode] = field(default_factory=list)
-    # Notes under this node or any below it, each once (notes.counts); None: not known.
-    subtree_notes: int | None = None
-    aliases: list[str] = field(default_factory=list)
-
-    @property
-    def all_notes(self) -> int:
-        return self.notes if self.subtree_notes is None else self.subtree_notes
-
-    @property
-    def below(self) -> int:
-        """Notes reached only through its subtopics."""
-        return max(self.all_notes - self.notes, 0)
 
 
 @transaction.atomic
@@ -113,16 +92,3 @@ def _in_loop(pk: int, parents: dict[int, int | None]) -> bool:
         seen.add(node)
         node = parents.get(node)
     return node is not None
-
-
-def walk_map(roots: list[MapNode]):
-    """Every node of the tree, parents before their children."""
-    stack = list(reversed(roots))
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if node.key in seen:
-            continue
-        seen.add(node.key)
-        yield node
-        stack.extend(reversed(node.children))

@@ -9,6 +9,9 @@ urlpatterns = [
     path("", cached(views.HomeView.as_view()), name="home"),
     path("notes/", cached(views.NoteListView.as_view()), name="note-list"),
     path("notes/<str:slug>/", cached(views.NoteDetailView.as_view()), name="note-detail"),
+    path("notes/<str:slug>/map/", cached(views.NoteMapView.as_view()), name="note-map"),
+    path("notes/<str:slug>/map.opml", cached(views.note_map_opml), name="note-map-opml"),
+    path("notes/<str:slug>/map.mm", cached(views.note_map_freemind), name="note-map-freemind"),
     path("categories/", cached(views.CategoryListView.as_view()), name="category-list"),
     path(
         "categories/<str:slug>/",

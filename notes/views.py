@@ -13,7 +13,17 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from .counts import count_field, subtree_field
 from .map_exports import to_freemind, to_json, to_opml
-from .mindmap import COUNT_ROOM, LOCAL_COLUMN_WIDTH, LOCAL_LABEL_ROOM, layout_tree
+from .mindmap import (
+    COUNT_ROOM,
+    LOCAL_COLUMN_WIDTH,
+    LOCAL_LABEL_ROOM,
+    NOTE_COLUMN_WIDTH,
+    NOTE_LABEL_ROOM,
+    fold_layout,
+    label_segments,
+    layout_tree,
+)
+from .mindmap_svg import render_svg
 from .models import (
     Category,
     Mention,
@@ -24,6 +34,7 @@ from .models import (
     descendant_ids,
     subtree_totals,
 )
+from .note_map import note_map
 from .search import (
     SearchPaginator,
     add_highlights,
@@ -31,7 +42,7 @@ from .search import (
     search_notes,
     suggest_tags,
 )
-from .topic_map import MapNode, build_map, walk_map
+from .topic_map import MapNode, build_map
 
 
 class VisibleNotesMixin:
@@ -249,6 +260,7 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         topic = self.topic
+        self.subtree = topic.descendant_ids()
         own = self.stored_count()
         in_subtree = getattr(topic, subtree_field(self.request.user))
         children = list(topic.children.all())
@@ -256,13 +268,19 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             child.in_subtree = getattr(child, subtree_field(self.request.user))
         related = self.related_topics(children)
         first_page = context["page_obj"].number == 1
+        local_map = self.local_map(children, related[: self.local_map_related])
         context.update(
             topic=topic,
             aliases=list(topic.aliases.all()),
             path=ancestors_of(topic),
             children=children,
             related=related,
-            local_map=self.local_map(children, related[: self.local_map_related]),
+            local_map=local_map,
+            local_map_svg=render_svg(
+                local_map,
+                svg_id="local-map",
+                title=_("Map around %(name)s") % {"name": topic.name},
+            ),
             own_count=own,
             through_count=max(in_subtree - own, 0),
             through=self.notes_through_subtopics() if first_page and in_subtree > own else [],
@@ -273,7 +291,7 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
     def notes_through_subtopics(self) -> list[Note]:
         """The newest notes that reach this topic only through its subtopics, each with
         ``via``: the subtopic it mentions most."""
-        below = self.topic.descendant_ids() - {self.topic.pk}
+        below = self.subtree - {self.topic.pk}
         mentions_below = Mention.objects.filter(note=OuterRef("pk"), topic_id__in=below)
         mentions_here = Mention.objects.filter(note=OuterRef("pk"), topic=self.topic)
         notes = list(
@@ -309,7 +327,7 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         parent and children are on the map already, so they are not "related" too.
         """
         # Its own subtopics share its notes by nature: "related" means elsewhere on the map.
-        shown = {self.topic.parent_id, *self.topic.descendant_ids()}
+        shown = {self.topic.parent_id, *self.subtree}
         explicit = [topic for topic in self.topic.related.all() if topic.pk not in shown]
         notes_here = (
             self.visible_mentions()
@@ -362,22 +380,68 @@ class MapView(VisibleNotesMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         roots = build_map(self.request.user, with_aliases=True)
-        wanted = {slug for slug in self.request.GET.get("fold", "").split(",") if slug}
-        by_slug = {node.slug: node for node in walk_map(roots)}
-        folded = {by_slug[slug].key for slug in wanted if slug in by_slug}
-        layout = layout_tree(roots, folded=frozenset(folded), count_room=COUNT_ROOM)
-        folded_slugs = {node.slug for node in layout.nodes if node.folded}
+        layout, folded = fold_layout(roots, self.request.GET.get("fold", ""), count_room=COUNT_ROOM)
+        svg = render_svg(layout, svg_id="map", title=_("Topic map"), show_counts=True)
+        context.update(roots=roots, layout=layout, folded=folded, map_svg=svg)
+        return context
+
+
+class NoteMapView(VisibleNotesMixin, DetailView):
+    """A note read as a mind map of its headings, lists and first sentences."""
+
+    template_name = "notes/note_map.html"
+
+    def get_queryset(self):
+        return self.visible_notes().only(
+            "title", "slug", "status", "body_html", "created", "updated", "category"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        note = self.object
+        root, links = note_outline_map(note, self.request.user)
+        layout, folded = fold_layout(
+            [root], self.request.GET.get("fold", ""),
+            column_width=NOTE_COLUMN_WIDTH, label_room=NOTE_LABEL_ROOM,
+        )  # fmt: skip
         layout.nodes[:] = [
-            replace(node, toggle=self.fold_link(folded_slugs ^ {node.slug}))
-            if node.has_children
+            replace(node, segments=label_segments(node.label, links[node.key]))
+            if node.key in links
             else node
             for node in layout.nodes
         ]
-        context.update(roots=roots, layout=layout, folded=sorted(folded_slugs))
+        title = _("%(title)s as a map") % {"title": note.title}
+        context.update(
+            roots=[root], layout=layout, folded=folded,
+            map_svg=render_svg(layout, svg_id="note-map", title=title),
+        )  # fmt: skip
         return context
 
-    def fold_link(self, slugs: set[str]) -> str:
-        return f"?{urlencode({'fold': ','.join(sorted(slugs))})}" if slugs else "?"
+
+def note_outline_map(note: Note, user):
+    return note_map(note.body_html_for(user), title=note.title, url=note.get_absolute_url())
+
+
+def _note_for_map(request, slug: str) -> Note:
+    return get_object_or_404(
+        Note.objects.visible_to(request.user).only("title", "slug", "status", "body_html"),
+        slug=slug,
+    )
+
+
+def note_map_opml(request, slug):
+    note = _note_for_map(request, slug)
+    root, _ = note_outline_map(note, request.user)
+    content = to_opml([root], title=note.title, base_url=request.build_absolute_uri("/"))
+    return _map_download(request, content, "text/x-opml; charset=utf-8", f"{note.slug}.opml")
+
+
+def note_map_freemind(request, slug):
+    note = _note_for_map(request, slug)
+    root, _ = note_outline_map(note, request.user)
+    content = to_freemind([root], title=note.title, base_url=request.build_absolute_uri("/"))
+    return _map_download(request, content, "application/x-freemind; charset=utf-8",
+                         f"{note.slug}.mm")  # fmt: skip
 
 
 def find_topic(request):

@@ -189,3 +189,24 @@ def test_find_a_topic_by_a_chinese_alias_centres_it(live_server, starter, screen
     assert abs(centre_x - (frame["x"] + frame["width"] / 2)) < 40
     assert abs(centre_y - (frame["y"] + frame["height"] / 2)) < 40
     assert screen.problems == []
+
+
+def test_the_gil_note_reads_as_a_map_on_a_desktop_and_a_phone(live_server, starter, screen):
+    note = Note.objects.get(title__icontains="GIL")
+    page = open_page(screen, live_server.url + note.get_absolute_url())
+    page.locator(".view-switch").get_by_role("link", name="Map").click()
+    page.wait_for_url(f"**{note.get_absolute_url()}map/")
+    page.wait_for_load_state("load")
+    labels = page.locator(".mindmap .node text")
+    assert labels.count() > 10
+    # The root (the note's title) is on screen and readable at any width.
+    root = page.locator(".mindmap .node.depth-0 text")
+    assert note.title in root.text_content()
+    assert root.bounding_box()["height"] >= 12
+    scale = page.locator(".mindmap").evaluate("svg => svg.getScreenCTM().a")
+    assert 14 * scale >= 12 or screen.width >= 500
+    # Topic links in the note are links on its map, and a branch leads back to its part.
+    assert page.locator(".mindmap a.topic-link").count() >= 1
+    branch = page.locator(".mindmap .node.depth-1 .node-link").first
+    assert "#" in branch.get_attribute("href")
+    assert screen.problems == []

@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import get_language
+from django.utils import translation
 
 from .models import ContentVersion
 
@@ -67,30 +67,65 @@ def content_version_bumped_at_end() -> Iterator[None]:
         bump_content_version()
 
 
-def page_key(request: HttpRequest, version: int) -> str:
+def page_key(request: HttpRequest, version: int, language: str) -> str:
     # The whole address, scheme and host included: some pages (map exports, feeds,
     # the sitemap) hold absolute URLs built from the request.
     address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"page:{version}:{get_language()}:{address}"
+    return f"page:{version}:{language}:{address}"
 
 
 def cache_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve GET pages to non-staff readers from the cache while nothing has changed."""
+    """Mark a GET page as the same for every reader who is not staff, so that
+    ReaderCacheMiddleware keeps it (with the headers the other middleware add)."""
 
     @wraps(view)
-    def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        user = request.user
-        if request.method not in {"GET", "HEAD"} or (user.is_active and user.is_staff):
-            return view(request, *args, **kwargs)
-        key = page_key(request, content_version())
-        response = cache.get(key)
-        if response is not None:
-            return response
+    def marked_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if response.status_code == 200 and not response.cookies:
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        user = request.user
+        if request.method in {"GET", "HEAD"} and not (user.is_active and user.is_staff):
+            response.for_readers = True
         return response
 
-    return cached_view
+    return marked_view
+
+
+class ReaderCacheMiddleware:
+    """First in the stack: a reader's page straight from the cache, the rest skipped.
+
+    Readers without a session (anyone not logged in) all see the same page, so a hit
+    costs the content version's query and a cache read, and no other middleware runs:
+    the response was stored after all of them had added their headers (security,
+    Content-Security-Policy, language, Vary). Requests with a session cookie (staff)
+    always take the whole way through.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.skipped = (settings.STATIC_URL if settings.STATIC_URL.startswith("/")
+                        else f"/{settings.STATIC_URL}", "/admin/")  # fmt: skip
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = None
+        if (
+            request.method in {"GET", "HEAD"}
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(self.skipped)
+        ):
+            # The language LocaleMiddleware would choose: the cookie, then Accept-Language.
+            language = translation.get_language_from_request(request)
+            key = page_key(request, content_version(), language)
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
+        response = self.get_response(request)
+        if (
+            key is not None
+            and getattr(response, "for_readers", False)
+            and response.status_code == 200
+            and not response.cookies
+            and not getattr(response, "streaming", False)
+        ):
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        return response

@@ -99,3 +99,57 @@ def test_pages_cached_for_one_host_and_scheme_are_not_served_to_another(
     plain = reader.get(url).content.decode()
     assert "https://localhost/" not in plain
     assert "http://testserver/" in plain
+
+
+HEADERS = [
+    "Content-Security-Policy",
+    "Content-Language",
+    "Vary",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Content-Type",
+]
+
+
+@pytest.mark.parametrize("url", ["/", "/map/", "/feeds/atom/", "/tags/并发/"])
+def test_a_cached_page_keeps_every_header_of_the_fresh_one(reader, site, url):
+    fresh = reader.get(url)
+    cached = reader.get(url)
+    assert cached.content == fresh.content
+    for header in HEADERS:
+        assert cached.get(header) == fresh.get(header), header
+    assert fresh.get("Content-Security-Policy")
+    assert "Accept-Language" in fresh["Vary"] and "Cookie" in fresh["Vary"]
+
+
+def test_a_cache_hit_runs_nothing_but_the_version_query(reader, site, django_assert_num_queries,
+                                                        monkeypatch):  # fmt: skip
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+
+    url = site["note"].get_absolute_url()
+    reader.get(url)
+
+    def must_not_run(self, request):
+        raise AssertionError("the rest of the middleware ran for a cached page")
+
+    monkeypatch.setattr(AuthenticationMiddleware, "process_request", must_not_run)
+    with django_assert_num_queries(1):
+        assert reader.get(url).status_code == 200
+
+
+def test_requests_with_a_session_always_take_the_whole_way(reader, admin_client, site):
+    url = site["note"].get_absolute_url()
+    reader.get(url)  # cached for readers now
+    page = admin_client.get(url).content.decode()
+    assert reverse("admin:notes_note_change", args=[site["note"].pk]) in page  # the edit link
+
+
+def test_the_cached_page_follows_the_language_cookie_and_accept_language(reader, site):
+    url = reverse("notes:home")
+    assert "Recent notes" in reader.get(url).content.decode()
+    chinese = reader.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    assert "最近的笔记" in chinese.content.decode()
+    assert chinese["Content-Language"] == "zh-hans"
+    assert "Recent notes" in reader.get(url).content.decode()

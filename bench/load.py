@@ -5,9 +5,11 @@
 Builds a throw-away production-mode site (SQLite in a temporary folder, the starter
 notes and map plus --notes generated notes), serves it with gunicorn on 127.0.0.1,
 and runs wrk on the home, note, tag, search, topic and map pages in turn. Prints
-requests per second and p99 latency per page, and exits with status 1 if any
-request failed or answered with a status other than 2xx/3xx. Needs Debian's wrk
-(`apt-get install wrk`).
+requests per second and p99 latency per page, each next to the ceiling measured in the
+same run: a bare Django (no middleware, one view returning a constant string, in
+bench/ceiling/) served by the same gunicorn, and the app's own /healthz. Exits with
+status 1 if any request failed or answered with a status other than 2xx/3xx. Needs
+Debian's wrk (`apt-get install wrk`).
 """
 
 from __future__ import annotations
@@ -80,9 +82,9 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (loopback only)
+            with urllib.request.urlopen(url, timeout=10):  # noqa: S310 (loopback only)
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, OSError):
             time.sleep(0.3)
     raise SystemExit(f"gunicorn did not answer at {url}")
 
@@ -129,9 +131,21 @@ def main() -> int:
              "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
             cwd=ROOT, env=env,
         )  # fmt: skip
+        ceiling_port = free_port()
+        ceiling = subprocess.Popen(  # noqa: S603
+            [PYTHON, "-m", "gunicorn", "django.core.wsgi:get_wsgi_application()",
+             "--workers", "2", "--bind", f"127.0.0.1:{ceiling_port}", "--log-level", "warning"],
+            cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "bench.ceiling.settings"},
+        )  # fmt: skip
         try:
             wait_until_up(base + "/")
+            wait_until_up(f"http://127.0.0.1:{ceiling_port}/")
+            bare = run_wrk(f"http://127.0.0.1:{ceiling_port}/", options.duration,
+                           options.connections)  # fmt: skip
+            print(f"ceiling: bare Django constant view {bare['rps']:.0f} req/s, "
+                  f"p99 {bare['p99_ms']:.1f} ms", flush=True)  # fmt: skip
             pages = {
+                "healthz": "/healthz",
                 "home": "/",
                 "note": "/notes/" + quote("全局解释器锁-gil") + "/",
                 "tag": "/tags/python/",
@@ -140,16 +154,19 @@ def main() -> int:
                 "map": "/map/",
             }
             failed = False
-            print(f"{'page':<8}{'req/s':>10}{'p99 ms':>10}{'non-2xx/3xx':>13}{'errors':>8}")
+            print(f"{'page':<8}{'req/s':>10}{'of bare':>9}{'p99 ms':>10}{'non-2xx/3xx':>13}"
+                  f"{'errors':>8}")  # fmt: skip
             for name, path in pages.items():
                 result = run_wrk(base + path, options.duration, options.connections)
                 failed |= bool(result["non_2xx_3xx"] or result["socket_errors"])
-                row = f"{name:<8}{result['rps']:>10.0f}{result['p99_ms']:>10.1f}"
+                share = result["rps"] / bare["rps"] if bare["rps"] else float("nan")
+                row = f"{name:<8}{result['rps']:>10.0f}{share:>9.0%}{result['p99_ms']:>10.1f}"
                 row += f"{result['non_2xx_3xx']:>13}{result['socket_errors']:>8}"
                 print(row, flush=True)
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            for process in (server, ceiling):
+                process.terminate()
+                process.wait(timeout=10)
     print("zero errors and zero 5xx" if not failed else "FAILED: errors or bad statuses above")
     return 1 if failed else 0
 

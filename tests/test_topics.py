@@ -252,7 +252,7 @@ def test_drafts_mentions_are_stored_but_hidden_from_readers_on_topic_pages(clien
     content = client.get(reverse("notes:topic-detail", args=["gil"])).content.decode()
     assert "Public GIL note" in content
     assert "Secret GIL draft" not in content
-    assert "Mentioned in 1 note" in content
+    assert "1 note mentions GIL." in content
 
 
 def test_admin_lists_missing_link_targets(admin_client, relinks):

@@ -8,8 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from notes import importers
-from notes.importers import Outcome, import_uploads
+from notes.importers import Outcome, collection, import_uploads, limits
 from notes.models import Note
 from tests.factories import make_user
 
@@ -136,7 +135,7 @@ def test_a_corrupt_zip_is_reported_as_failed(staff_client):
 
 
 def test_zip_with_too_many_members_is_refused_before_reading(monkeypatch):
-    monkeypatch.setattr(importers, "MAX_ZIP_MEMBERS", 2)
+    monkeypatch.setattr(limits, "MAX_ZIP_MEMBERS", 2)
     archive = zipped({f"{n}.md": b"x\n" for n in range(3)})
     report = import_uploads([upload("many.zip", archive)])
     assert [(r.outcome, r.reason) for r in report.results] == [
@@ -146,7 +145,7 @@ def test_zip_with_too_many_members_is_refused_before_reading(monkeypatch):
 
 
 def test_zip_that_unpacks_too_large_is_refused_before_reading(monkeypatch):
-    monkeypatch.setattr(importers, "MAX_ZIP_BYTES", 1000)
+    monkeypatch.setattr(limits, "MAX_ZIP_BYTES", 1000)
     archive = zipped({"big.md": b"x" * 2000})  # compresses to a few bytes
     (result,) = import_uploads([upload("bomb.zip", archive)]).results
     assert result.outcome is Outcome.FAILED
@@ -154,7 +153,7 @@ def test_zip_that_unpacks_too_large_is_refused_before_reading(monkeypatch):
 
 
 def test_a_zip_member_larger_than_a_note_may_be_is_refused(monkeypatch):
-    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)
     archive = zipped({"big.md": b"x" * 200, "ok.md": b"ok\n"})
     report = import_uploads([upload("notes.zip", archive)])
     assert [r.outcome for r in report.results] == [Outcome.FAILED, Outcome.CREATED]
@@ -163,4 +162,4 @@ def test_a_zip_member_larger_than_a_note_may_be_is_refused(monkeypatch):
 
 def test_zip_member_names_written_in_gbk_are_read_as_chinese():
     info = zipfile.ZipInfo("笔记/协程.md".encode("gbk").decode("cp437"))
-    assert importers._member_name(info) == "笔记/协程.md"
+    assert collection._member_name(info) == "笔记/协程.md"

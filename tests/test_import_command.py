@@ -186,6 +186,7 @@ def test_progress_bar_goes_to_stderr_when_asked(corpus):
 
 def test_large_imports_render_in_worker_processes_with_the_same_result(tmp_path, monkeypatch):
     from notes import importers
+    from notes.importers import workers
     from tests.factories import make_topic
 
     make_topic("GIL", aliases=["全局解释器锁"])
@@ -203,7 +204,7 @@ def test_large_imports_render_in_worker_processes_with_the_same_result(tmp_path,
         return real_import_one(self, item, prepared)
 
     monkeypatch.setattr(importers.NoteImporter, "import_one", spy)
-    monkeypatch.setattr(importers, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 2)
     report = importers.import_paths([tmp_path])
     assert report.counts[importers.Outcome.CREATED] == 6
     assert prepared_in_workers == [True] * 6
@@ -211,7 +212,7 @@ def test_large_imports_render_in_worker_processes_with_the_same_result(tmp_path,
 
     Note.objects.all().delete()
     prepared_in_workers.clear()
-    monkeypatch.setattr(importers, "PARALLEL_MIN_FILES", 10_000)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 10_000)
     importers.import_paths([tmp_path])
     assert prepared_in_workers == [False] * 6
     sequential = {n.title: (n.body_html, n.auto_excerpt) for n in Note.objects.all()}

@@ -314,16 +314,16 @@ def test_categories_nest_in_jekyll_order_and_existing_ones_are_reused(tmp_path):
 
 @pytest.mark.django_db
 def test_a_file_failing_half_way_leaves_nothing_behind_and_the_rest_imports(tmp_path, monkeypatch):
-    import notes.importers as importers
+    import notes.importers.batching as batching
 
-    real_save = importers.save_note
+    real_save = batching.save_note
 
     def save_then_fail(note, tags):
         real_save(note, tags)
         if note.title == "Bad":
             raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(importers, "save_note", save_then_fail)
+    monkeypatch.setattr(batching, "save_note", save_then_fail)
     write(tmp_path, "1-bad.md", "---\ntitle: Bad\ncategories: [Shared]\ntags: [only-bad]\n---\n")
     write(tmp_path, "2-good.md", "---\ntitle: Good\ncategories: [Shared]\n---\n")
     report = import_paths([tmp_path])
@@ -395,10 +395,10 @@ def failing_commit(times: int):
 
 @pytest.mark.django_db
 def test_a_batch_that_cannot_commit_is_written_again_one_file_at_a_time(tmp_path, monkeypatch):
-    import notes.importers as importers
+    import notes.importers.batching as batching
 
     monkeypatch.setattr(NoteImporter, "batch_size", 2)
-    monkeypatch.setattr(importers, "content_version_bumped_at_end", failing_commit(1))
+    monkeypatch.setattr(batching, "content_version_bumped_at_end", failing_commit(1))
     for name in "abc":
         write(
             tmp_path, f"{name}.md", f"---\ntitle: Note {name}\ntags: [t{name}]\n---\nBody {name}\n"
@@ -411,9 +411,9 @@ def test_a_batch_that_cannot_commit_is_written_again_one_file_at_a_time(tmp_path
 
 @pytest.mark.django_db
 def test_a_file_whose_commit_fails_is_reported_and_leaves_nothing(tmp_path, monkeypatch):
-    import notes.importers as importers
+    import notes.importers.batching as batching
 
-    monkeypatch.setattr(importers, "content_version_bumped_at_end", failing_commit(99))
+    monkeypatch.setattr(batching, "content_version_bumped_at_end", failing_commit(99))
     write(tmp_path, "a.md", "---\ntitle: A\ntags: [lost]\n---\nBody\n")
     report = import_paths([tmp_path])
     assert [(r.outcome, r.reason) for r in report.results] == [
@@ -445,7 +445,11 @@ def test_a_batch_of_files_retires_cached_pages_once(tmp_path):
 def test_the_fast_yaml_loader_reads_front_matter_as_the_checked_one_does(front_matter):
     import yaml
 
-    from notes.importers import _FastFrontMatterLoader, _FrontMatterLoader, _QuotedName
+    from notes.importers.front_matter import (
+        _FastFrontMatterLoader,
+        _FrontMatterLoader,
+        _QuotedName,
+    )
 
     slow = yaml.load(front_matter, Loader=_FrontMatterLoader)  # noqa: S506
     fast = yaml.load(front_matter, Loader=_FastFrontMatterLoader)  # noqa: S506

@@ -1,0 +1,31 @@
+"""What a file says about its note, before anything touches the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+
+class NoteFileError(ValueError):
+    """A file that cannot become a note; the message says why."""
+
+
+@dataclass
+class ParsedNote:
+    """A note as read from a file. ``None`` means the file does not say."""
+
+    title: str
+    body: str
+    categories: list[str] | None = None
+    tags: list[str] | None = None
+    date: dt.datetime | None = None
+    updated: dt.datetime | None = None
+    status: str | None = None
+    slug: str = ""
+    excerpt: str | None = None
+    # The ``source`` key written by export_notes: which note an exported file stands for.
+    source: str | None = None
+    # Front-matter keys without a field of their own; ``None`` for plain text.
+    extra: dict[str, Any] | None = None
+    encoding: str = "utf-8"

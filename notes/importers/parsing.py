@@ -1,0 +1,85 @@
+"""A note file's bytes to a ``ParsedNote``: decoding, front matter, plain text. Pure."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+from pathlib import PurePosixPath
+
+from ..models import Note
+from .decoding import decode_note_bytes
+from .front_matter import (
+    FRONT_MATTER_FIELDS,
+    as_datetime,
+    as_name_list,
+    jsonable,
+    split_front_matter,
+)
+from .parsed import NoteFileError, ParsedNote
+from .plain_notes import TITLE_MAX_LENGTH, parse_plain_text
+from .text_lines import is_blank
+
+_JEKYLL_DATE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+
+
+def parse_note_bytes(raw: bytes, *, name: str = "") -> ParsedNote:
+    """Decode and parse one note file; ``name`` (its file name) supplies the
+    fallback title and, for Jekyll's ``YYYY-MM-DD-title.md`` names, the date."""
+    text, encoding = decode_note_bytes(raw)
+    stem = PurePosixPath(name).stem
+    jekyll_name = _JEKYLL_DATE_NAME.match(stem)
+    parsed = parse_note_text(text, fallback_title=jekyll_name.group(2) if jekyll_name else stem)
+    if parsed.date is None and jekyll_name:
+        with contextlib.suppress(ValueError):
+            parsed.date = as_datetime(dt.date.fromisoformat(jekyll_name.group(1)))
+    parsed.encoding = encoding
+    return parsed
+
+
+def parse_note_text(text: str, *, fallback_title: str = "") -> ParsedNote:
+    """A note from the text of a Jekyll post or a plain-text/Markdown note."""
+    text = text.removeprefix("\ufeff")
+    data, body = split_front_matter(text)
+    if data is None:
+        return parse_plain_text(text, fallback_title=fallback_title)
+    title = str(data.get("title") or "").strip()
+    if not title:
+        if is_blank(body):
+            raise NoteFileError("the front matter has no title and there is no text below it")
+        plain = parse_plain_text(body, fallback_title=fallback_title)
+        title, body = plain.title, plain.body
+    if len(title) > TITLE_MAX_LENGTH:
+        raise NoteFileError(f"the title is longer than {TITLE_MAX_LENGTH} characters")
+    status = None if data.get("status") is None else str(data["status"])
+    if status is not None and status not in Note.Status.values:
+        raise NoteFileError(f"status {status!r} is neither 'draft' nor 'published'")
+    published = data.get("published")
+    if published is not None and not isinstance(published, bool):
+        raise NoteFileError(f"published {published!r} is neither true nor false")
+    if status is None and published is not None:
+        status = Note.Status.PUBLISHED if published else Note.Status.DRAFT
+    categories = data["categories"] if "categories" in data else data.get("category")
+    source = data.get("source")
+    excerpt = data.get("excerpt")
+    return ParsedNote(
+        title=title,
+        body=body,
+        categories=(
+            as_name_list(categories, split_items=False)
+            if "categories" in data or "category" in data
+            else None
+        ),
+        tags=as_name_list(data["tags"]) if "tags" in data else None,
+        date=as_datetime(data.get("date")),
+        updated=as_datetime(data.get("updated")),
+        status=status,
+        slug=str(data.get("slug") or "").strip(),
+        excerpt=None if excerpt is None else str(excerpt),
+        source=None if "source" not in data else str(source or ""),
+        extra={
+            str(key): jsonable(value)
+            for key, value in data.items()
+            if key not in FRONT_MATTER_FIELDS
+        },
+    )

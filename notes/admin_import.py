@@ -99,6 +99,7 @@ class ImportNotesView(FormView):
             form.cleaned_data["files"],
             dry_run=form.cleaned_data["dry_run"],
             default_status=form.cleaned_data["status"],
+            uploader=self.request.user.get_username(),
         )
         rows = [
             (result, outcome_verb(result.outcome, dry_run=report.dry_run))

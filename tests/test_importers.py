@@ -457,3 +457,42 @@ def test_the_fast_yaml_loader_reads_front_matter_as_the_checked_one_does(front_m
     assert [isinstance(v, _QuotedName) for v in fast.values()] == [
         isinstance(v, _QuotedName) for v in slow.values()
     ]
+
+
+# --- front matter a person gets wrong: a sentence, never a raw exception -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("---\ntitle: t\ndate: 0001-01-01\n---\nb\n", "date: '0001-01-01' is outside the dates"),
+        (
+            "---\ntitle: t\ndate: 9999-12-31 -1200\n---\nb\n",
+            "date: '9999-12-31 -1200' is outside the dates",
+        ),
+        ("---\ntitle: t\ndate: 2014-13-01\n---\nb\n", "date: '2014-13-01' is not a real date"),
+        ("---\ntitle: t\nupdated: 2014-02-30\n---\nb\n", "updated: '2014-02-30' is not a real"),
+        ("---\ntitle: t\nscore: .nan\n---\nb\n", "score: nan is not a number that can be stored"),
+        ("---\ntitle: [a, b]\n---\nb\n", "title: ['a', 'b'] is a list or a map"),
+        # Python's loader (used when the text holds a `*`) recurses once per level.
+        ("---\ntitle: t*\nx: " + "[" * 3000 + "]" * 3000 + "\n---\nb\n", "nested too deeply"),
+    ],
+)
+def test_front_matter_mistakes_are_refused_with_a_sentence_naming_the_key(text, reason):
+    with pytest.raises(NoteFileError, match=re.escape(reason)):
+        parse_note_text(text)
+
+
+def test_an_impossible_date_under_a_key_of_its_own_is_kept_as_written():
+    parsed = parse_note_text("---\ntitle: t\nwhen: 2014-13-01\n---\nb\n")
+    assert parsed.extra == {"when": "2014-13-01"}
+
+
+@pytest.mark.django_db
+def test_front_matter_mistakes_import_as_failed_files_and_write_nothing(tmp_path):
+    (tmp_path / "nan.md").write_text("---\ntitle: t\nscore: .nan\n---\nb\n")
+    (tmp_path / "old.md").write_text("---\ntitle: t\ndate: 0001-01-01\n---\nb\n")
+    report = import_paths([tmp_path])
+    assert [r.outcome for r in report.results] == [Outcome.FAILED, Outcome.FAILED]
+    assert not any("Error" in r.reason for r in report.results)
+    assert not Note.objects.exists()

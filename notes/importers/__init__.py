@@ -75,11 +75,19 @@ def import_paths(
 
 
 def import_uploads(
-    files: Iterable[Any], *, dry_run: bool = False, default_status: str = Note.Status.DRAFT
+    files: Iterable[Any],
+    *,
+    dry_run: bool = False,
+    default_status: str = Note.Status.DRAFT,
+    uploader: str = "",
 ) -> ImportReport:
-    """Import uploaded ``.md``/``.markdown``/``.txt`` files and ``.zip`` archives of them."""
+    """Import uploaded ``.md``/``.markdown``/``.txt`` files and ``.zip`` archives of them.
+
+    ``uploader`` (a user name) is part of each note's source, so that one person's
+    upload never replaces the notes another person uploaded under the same name.
+    """
     importer = NoteImporter(default_status=default_status, dry_run=dry_run)
-    return importer.run(collect_uploads(files))
+    return importer.run(collect_uploads(files, uploader=uploader))
 
 
 def import_note_file(

@@ -7,7 +7,7 @@ import hashlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from ..caching import content_version_bumped_at_end
 from ..counts import counted_at_end
@@ -22,6 +22,7 @@ from .saving import (
     apply_parsed_note,
     choose_slug,
     exported_note_for,
+    notes_from_source,
     save_note,
     tag_named,
 )
@@ -165,6 +166,24 @@ class NoteImporter:
             return ImportResult.failed(item.label, str(error))
         except OSError as error:
             return ImportResult.failed(item.label, error.strerror or str(error))
+        except IntegrityError as error:
+            # Another import (a second upload of the same archive, say) wrote a note for
+            # this file between our look-up and our insert: that one wins.
+            self._forget()
+            source = parsed.source or item.key
+            if notes_from_source(source).exists():
+                return ImportResult(
+                    item.label,
+                    Outcome.UNCHANGED,
+                    reason="already imported, by another import running at the same time",
+                )
+            if "slug" in str(error):
+                return ImportResult.failed(
+                    item.label,
+                    "another import saved a note with the same address at the same moment; "
+                    "import this file again",
+                )
+            return ImportResult.failed(item.label, _describe_error(error))
         except Exception as error:
             # One file's surprise must not stop the other ten thousand; its
             # savepoint is rolled back and the report names the error.

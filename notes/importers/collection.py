@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
+import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from django.utils import timezone
+
 from . import limits
+from .parsed import NoteFileError
 from .report import ImportResult
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
@@ -31,17 +37,21 @@ class NoteInput:
     size: int
     read: Callable[[], bytes]
     path: Path | None = None  # set for files on disk, which worker processes can read
+    # When the file was last changed, if its source says (a file on disk, a zip member).
+    modified: dt.datetime | None = None
 
     @classmethod
     def from_path(cls, path: Path, *, label: str | None = None) -> NoteInput:
         resolved = path.resolve()
+        stat = resolved.stat()
         return cls(
             key=str(resolved),
             label=label or str(path),
             name=path.name,
-            size=resolved.stat().st_size,
+            size=stat.st_size,
             read=resolved.read_bytes,
             path=resolved,
+            modified=dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC),
         )
 
 
@@ -86,7 +96,18 @@ def _is_skipped(name: str) -> bool:
     return name.startswith(".")
 
 
-def collect_uploads(files: Iterable[Any]) -> Iterator[NoteInput | ImportResult]:
+def upload_key(uploader: str, *names: str) -> str:
+    """The ``source`` of an uploaded note: who uploaded it, and the names of the
+    upload and of the member inside it. Two people's ``notes.md``, or the
+    ``notes.md`` of two archives, are different notes; the same file uploaded
+    again by the same person is the same note."""
+    who = f"{uploader}/" if uploader else ""
+    return "upload:" + who + "/".join(names)
+
+
+def collect_uploads(
+    files: Iterable[Any], *, uploader: str = ""
+) -> Iterator[NoteInput | ImportResult]:
     """Note files uploaded one by one or inside ``.zip`` archives.
 
     Members are read lazily, while the archive is still open.
@@ -94,16 +115,22 @@ def collect_uploads(files: Iterable[Any]) -> Iterator[NoteInput | ImportResult]:
     for upload in files:
         name = PurePosixPath(upload.name.replace("\\", "/")).name
         if name.lower().endswith(".zip"):
-            yield from _zip_members(upload, name)
+            yield from _zip_members(upload, name, uploader)
         elif name.lower().endswith(NOTE_SUFFIXES):
             yield NoteInput(
-                key=f"upload:{name}", label=name, name=name, size=upload.size, read=upload.read
+                key=upload_key(uploader, name),
+                label=name,
+                name=name,
+                size=upload.size,
+                read=upload.read,
             )
         else:
             yield ImportResult.ignored(name, "not a .md, .markdown, .txt or .zip file")
 
 
-def _zip_members(upload: IO[bytes], zip_name: str) -> Iterator[NoteInput | ImportResult]:
+def _zip_members(
+    upload: IO[bytes], zip_name: str, uploader: str
+) -> Iterator[NoteInput | ImportResult]:
     try:
         archive = zipfile.ZipFile(upload)
     except (zipfile.BadZipFile, OSError) as error:
@@ -129,25 +156,53 @@ def _zip_members(upload: IO[bytes], zip_name: str) -> Iterator[NoteInput | Impor
             member = _member_name(info)
             label = f"{zip_name}: {member}"
             parts = PurePosixPath(member).parts
-            if any(part in SKIPPED_FOLDERS or _is_skipped(part) for part in parts):
+            if _is_unsafe(member):
+                yield ImportResult.failed(
+                    label, "unsafe path: it points outside the archive (../ or an absolute path)"
+                )
+            elif any(part in SKIPPED_FOLDERS or _is_skipped(part) for part in parts):
                 yield ImportResult.ignored(label, "hidden file or macOS metadata")
             elif not member.lower().endswith(NOTE_SUFFIXES):
                 yield ImportResult.ignored(label, _NOT_A_NOTE)
             else:
                 yield NoteInput(
-                    key=f"upload:{member}",
+                    key=upload_key(uploader, zip_name, member),
                     label=label,
                     name=PurePosixPath(member).name,
                     size=info.file_size,
                     read=_member_reader(archive, info),
+                    modified=_member_time(info),
                 )
+
+
+_UNSAFE_PART = re.compile(r"^(?:\.\.|[A-Za-z]:)$")
+
+
+def _is_unsafe(member: str) -> bool:
+    """A name that would climb out of the folder it is unpacked in: ``../x``, ``/etc/x``
+    or ``C:\\x``. Nothing is ever written to disk here, but such a name is a sign of a
+    crafted archive, and the person uploading it should hear so."""
+    name = member.replace("\\", "/")
+    return name.startswith("/") or any(_UNSAFE_PART.match(part) for part in name.split("/"))
 
 
 def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], bytes]:
     def read() -> bytes:
         # A member that lies about its size still stops here, one byte past the limit.
-        with archive.open(info) as member:
-            return member.read(limits.MAX_FILE_BYTES + 1)
+        try:
+            with archive.open(info) as member:
+                return member.read(limits.MAX_FILE_BYTES + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            raise NoteFileError(
+                "this file is damaged inside the archive (its bytes do not match the "
+                "archive's checksum or cannot be unpacked); zip the notes again"
+            ) from error
+        except NotImplementedError as error:
+            raise NoteFileError(
+                "this file is packed with a compression method that cannot be read here"
+            ) from error
+        except RuntimeError as error:  # zipfile's way of saying "encrypted"
+            raise NoteFileError("this file is encrypted in the archive") from error
 
     return read
 
@@ -163,4 +218,13 @@ def _member_name(info: zipfile.ZipInfo) -> str:
                 with contextlib.suppress(UnicodeDecodeError):
                     name = raw.decode(encoding)
                     break
-    return name.lstrip("/")
+    return name
+
+
+def _member_time(info: zipfile.ZipInfo) -> dt.datetime | None:
+    """A zip member's modification time; zips store local time without a zone, so
+    it is read in the site's time zone. A zero or impossible stamp says nothing."""
+    with contextlib.suppress(ValueError, OverflowError):
+        if info.date_time[0] > 1980 or info.date_time[1:3] != (1, 1):
+            return timezone.make_aware(dt.datetime(*info.date_time))
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -18,6 +19,7 @@ FRONT_MATTER_FIELDS = {
 }  # fmt: skip
 
 _SPACE_BEFORE_OFFSET = re.compile(r"\s+(?=[+-]\d{2}:?\d{2}$)")
+_DATE_WITH_OFFSET = re.compile(r"^(\d{4}-\d{2}-\d{2})([+-]\d{2}:?\d{2})$")
 
 
 class _QuotedName(str):
@@ -38,7 +40,20 @@ def _construct_str(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
     return _QuotedName(value) if node.style in {"'", '"'} else value
 
 
+class _UnreadableDate(str):
+    """A YAML date that is no date (``2014-13-01``): kept as the text written until a
+    date field needs it, so that the error can name its key."""
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return _UnreadableDate(loader.construct_scalar(node))
+
+
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 class _FastFrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -46,13 +61,20 @@ class _FastFrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 
 
 _FastFrontMatterLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+_FastFrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _load_front_matter(raw: str) -> Any:
     # Aliases are refused by _FrontMatterLoader; without "*" there can be none.
     loader = _FrontMatterLoader if "*" in raw else _FastFrontMatterLoader
-    # Both are SafeLoaders: they build plain data, never objects.
-    return yaml.load(raw, Loader=loader)  # noqa: S506
+    try:
+        # Both are SafeLoaders: they build plain data, never objects.
+        return yaml.load(raw, Loader=loader)  # noqa: S506
+    except RecursionError as error:
+        raise NoteFileError(_TOO_DEEP) from error
+
+
+_TOO_DEEP = "the front matter is nested too deeply (lists or maps inside each other)"
 
 
 def split_front_matter(text: str) -> tuple[dict | None, str]:
@@ -107,10 +129,15 @@ def as_name_list(value: Any, *, split_items: bool = True) -> list[str]:
     return names
 
 
-def as_datetime(value: Any) -> dt.datetime | None:
-    """A front-matter date as an aware datetime; naive ones are in TIME_ZONE."""
+def as_datetime(value: Any, key: str = "date") -> dt.datetime | None:
+    """A front-matter date as an aware datetime; naive ones are in TIME_ZONE.
+
+    ``key`` names the field in the error when the value is no date that can be stored.
+    """
     if value is None or value == "":
         return None
+    if isinstance(value, _UnreadableDate):
+        raise NoteFileError(f"{key}: {str(value)!r} is not a real date (check the month and day)")
     if isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, dt.date):
@@ -118,24 +145,48 @@ def as_datetime(value: Any) -> dt.datetime | None:
     else:
         # Jekyll writes `2014-11-06 10:00:00 +0800`, with a space before the offset.
         text = _SPACE_BEFORE_OFFSET.sub("", str(value).strip())
+        # A date with an offset and no time: fromisoformat would read the offset as the
+        # time (`2014-11-06-1200` as noon), so midnight is made explicit.
+        text = _DATE_WITH_OFFSET.sub(r"\1T00:00:00\2", text)
         try:
             moment = dt.datetime.fromisoformat(text)
         except ValueError as error:
-            raise NoteFileError(f"date {value!r} is not a date") from error
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+            raise NoteFileError(f"{key}: {value!r} is not a date") from error
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        # Stored in UTC and shown in any time zone: a moment within a day of the
+        # calendar's ends would overflow once moved.
+        utc = moment.astimezone(dt.UTC)
+        utc - dt.timedelta(days=1), utc + dt.timedelta(days=1)  # noqa: B018
+    except (OverflowError, ValueError) as error:
+        raise NoteFileError(
+            f"{key}: {str(value)!r} is outside the dates that can be stored (years 1 to 9999)"
+        ) from error
     return moment
 
 
-def jsonable(value: Any) -> Any:
+def jsonable(value: Any, key: str = "") -> Any:
+    """A front-matter value as JSON can hold it, for the keys kept as they are."""
+    try:
+        return _jsonable(value, key)
+    except RecursionError as error:
+        raise NoteFileError(_TOO_DEEP) from error
+
+
+def _jsonable(value: Any, key: str) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise NoteFileError(
+            f"{key}: {value} is not a number that can be stored; quote it to keep it as text"
+        )
     if isinstance(value, str):
         return str(value)  # a _QuotedName becomes a plain str
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(key): jsonable(item) for key, item in value.items()}
+        return {str(name): _jsonable(item, str(name)) for name, item in value.items()}
     if isinstance(value, list | tuple | set):
-        return [jsonable(item) for item in value]
+        return [_jsonable(item, key) for item in value]
     if value is None or isinstance(value, bool | int | float):
         return value
     return str(value)

@@ -43,7 +43,13 @@ def parse_note_text(text: str, *, fallback_title: str = "") -> ParsedNote:
     data, body = split_front_matter(text)
     if data is None:
         return parse_plain_text(text, fallback_title=fallback_title)
-    title = str(data.get("title") or "").strip()
+    title = data.get("title")
+    if isinstance(title, list | dict):
+        raise NoteFileError(
+            f"title: {jsonable(title)!r} is a list or a map, not one title; "
+            "write it on one line, in quotes if it holds a comma or brackets"
+        )
+    title = str(title or "").strip()
     if not title:
         if is_blank(body):
             raise NoteFileError("the front matter has no title and there is no text below it")
@@ -71,14 +77,14 @@ def parse_note_text(text: str, *, fallback_title: str = "") -> ParsedNote:
             else None
         ),
         tags=as_name_list(data["tags"]) if "tags" in data else None,
-        date=as_datetime(data.get("date")),
-        updated=as_datetime(data.get("updated")),
+        date=as_datetime(data.get("date"), "date"),
+        updated=as_datetime(data.get("updated"), "updated"),
         status=status,
         slug=str(data.get("slug") or "").strip(),
         excerpt=None if excerpt is None else str(excerpt),
         source=None if "source" not in data else str(source or ""),
         extra={
-            str(key): jsonable(value)
+            str(key): jsonable(value, str(key))
             for key, value in data.items()
             if key not in FRONT_MATTER_FIELDS
         },

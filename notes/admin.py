@@ -49,7 +49,7 @@ class NoteAdmin(SimpleHistoryAdmin):
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "category", "tags", "seen_version"]}),
-        (_("Body"), {"fields": ["body", "rendered_preview"]}),
+        (_("Body"), {"fields": ["body", "format", "language", "rendered_preview"]}),
         (
             _("More"),
             {
@@ -137,7 +137,11 @@ class NoteAdmin(SimpleHistoryAdmin):
 @staff_member_required
 def preview_markdown(request: HttpRequest) -> JsonResponse:
     """Render unsaved Markdown, topic links included, for the admin's live preview."""
-    note = Note(body=request.POST.get("body", ""))
+    note_format = request.POST.get("format")
+    note = Note(
+        body=request.POST.get("body", ""),
+        format=note_format if note_format in Note.Format.values else Note.Format.MARKDOWN,
+    )
     note.refresh_rendering()
     return JsonResponse({"html": note.body_html})
 

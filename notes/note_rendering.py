@@ -1,4 +1,5 @@
-"""A note's body made ready to store: Markdown rendered, sanitised and topic-linked.
+"""A note's body made ready to store: Markdown or plain text rendered, sanitised and
+topic-linked, and its main language told.
 
 Pure, like the two steps it joins (``notes.markdown`` and ``notes.linking``), so
 an import can run it in worker processes while the main process writes.
@@ -6,30 +7,46 @@ an import can run it in worker processes while the main process writes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .language import main_language
 from .linking import LinkResult, LinkTarget, TopicMatcher, link_html
 from .markdown import excerpt_of, plain_text, render_markdown
+from .plain_text import render_plain_text
+
+MARKDOWN = "markdown"
+PLAIN_TEXT = "text"
+RENDERERS = {MARKDOWN: render_markdown, PLAIN_TEXT: render_plain_text}
+_CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
 
 
 @dataclass(frozen=True)
 class RenderedNote:
-    body: str  # the Markdown it was made from, to tell whether it still applies
+    body: str  # the text it was made from, to tell whether it still applies
     html: str
     headings: list[list]
     excerpt: str
     links: LinkResult
     # The readable text, for the excerpt and the search index (one sanitiser pass for both).
     text: str = ""
+    format: str = MARKDOWN  # what the body was read as
+    language: str = ""  # the main language of its prose ("zh", "en")
 
 
 def render_note(
-    body: str, matcher: TopicMatcher, *, notes_by_title: Mapping[str, LinkTarget] | None = None
+    body: str,
+    matcher: TopicMatcher,
+    *,
+    notes_by_title: Mapping[str, LinkTarget] | None = None,
+    format: str = MARKDOWN,  # noqa: A002 (the field's name)
 ) -> RenderedNote:
-    rendered = render_markdown(body)
+    rendered = RENDERERS[format](body)
     links = link_html(rendered.html, matcher, notes_by_title=notes_by_title)
     text = plain_text(links.html)
+    # Code is mostly Latin letters whatever the language its author writes in.
+    prose = plain_text(_CODE_BLOCK.sub(" ", rendered.html))
     return RenderedNote(
         body=body,
         html=links.html,
@@ -37,4 +54,6 @@ def render_note(
         excerpt=excerpt_of(text),
         links=links,
         text=text,
+        format=format,
+        language=main_language(prose),
     )

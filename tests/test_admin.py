@@ -45,6 +45,7 @@ def test_staff_can_create_a_note_with_chinese_tags(staff_client):
             "created_0": "2024-05-01",
             "created_1": "10:00:00",
             "front_matter": "{}",
+            "format": "markdown",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -58,7 +59,7 @@ def test_empty_title_in_the_admin_is_refused_with_a_message(staff_client):
     response = staff_client.post(
         reverse("admin:notes_note_add"),
         {"title": "  ", "status": "draft", "body": "kept", "created_0": "2024-05-01",
-         "created_1": "10:00:00", "front_matter": "{}"},
+         "created_1": "10:00:00", "front_matter": "{}", "format": "markdown"},
     )  # fmt: skip
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()

@@ -15,7 +15,7 @@ from .text_lines import drop_one_line_break, lines_of
 
 FRONT_MATTER_FIELDS = {
     "title", "slug", "date", "updated", "categories", "category", "tags", "status",
-    "published", "excerpt", "source",
+    "published", "excerpt", "source", "format", "language",
 }  # fmt: skip
 
 _SPACE_BEFORE_OFFSET = re.compile(r"\s+(?=[+-]\d{2}:?\d{2}$)")

@@ -29,3 +29,6 @@ class ParsedNote:
     # Front-matter keys without a field of their own; ``None`` for plain text.
     extra: dict[str, Any] | None = None
     encoding: str = "utf-8"
+    # "markdown" or "text": front matter or a .md name says Markdown, a bare .txt plain text.
+    format: str = "markdown"
+    language: str | None = None  # staff's choice, carried by export_notes

@@ -8,6 +8,7 @@ import re
 from pathlib import PurePosixPath
 
 from ..models import Note
+from ..note_rendering import MARKDOWN, PLAIN_TEXT, RENDERERS
 from .decoding import decode_note_bytes
 from .front_matter import (
     FRONT_MATTER_FIELDS,
@@ -25,11 +26,16 @@ _JEKYLL_DATE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 
 def parse_note_bytes(raw: bytes, *, name: str = "") -> ParsedNote:
     """Decode and parse one note file; ``name`` (its file name) supplies the
-    fallback title and, for Jekyll's ``YYYY-MM-DD-title.md`` names, the date."""
+    fallback title and, for Jekyll's ``YYYY-MM-DD-title.md`` names, the date. A
+    ``.txt`` file without front matter is plain text, anything else Markdown."""
     text, encoding = decode_note_bytes(raw)
-    stem = PurePosixPath(name).stem
-    jekyll_name = _JEKYLL_DATE_NAME.match(stem)
-    parsed = parse_note_text(text, fallback_title=jekyll_name.group(2) if jekyll_name else stem)
+    path = PurePosixPath(name)
+    jekyll_name = _JEKYLL_DATE_NAME.match(path.stem)
+    parsed = parse_note_text(
+        text,
+        fallback_title=jekyll_name.group(2) if jekyll_name else path.stem,
+        default_format=PLAIN_TEXT if path.suffix.lower() == ".txt" else MARKDOWN,
+    )
     if parsed.date is None and jekyll_name:
         with contextlib.suppress(ValueError):
             parsed.date = as_datetime(dt.date.fromisoformat(jekyll_name.group(1)))
@@ -37,12 +43,24 @@ def parse_note_bytes(raw: bytes, *, name: str = "") -> ParsedNote:
     return parsed
 
 
-def parse_note_text(text: str, *, fallback_title: str = "") -> ParsedNote:
-    """A note from the text of a Jekyll post or a plain-text/Markdown note."""
+def parse_note_text(
+    text: str, *, fallback_title: str = "", default_format: str = MARKDOWN
+) -> ParsedNote:
+    """A note from the text of a Jekyll post or a plain-text/Markdown note;
+    ``default_format`` is the note's format when it has no front matter."""
     text = text.removeprefix("\ufeff")
     data, body = split_front_matter(text)
     if data is None:
-        return parse_plain_text(text, fallback_title=fallback_title)
+        parsed = parse_plain_text(text, fallback_title=fallback_title)
+        parsed.format = default_format
+        return parsed
+    note_format = str(data.get("format") or MARKDOWN)
+    if note_format not in RENDERERS:
+        raise NoteFileError(f"format: {note_format!r} is neither 'markdown' nor 'text'")
+    language = None if data.get("language") is None else str(data["language"])
+    if language is not None and language not in Note.Language.values:
+        choices = " nor ".join(repr(value) for value in Note.Language.values)
+        raise NoteFileError(f"language: {language!r} is neither {choices}")
     title = data.get("title")
     if isinstance(title, list | dict):
         raise NoteFileError(
@@ -82,6 +100,8 @@ def parse_note_text(text: str, *, fallback_title: str = "") -> ParsedNote:
         status=status,
         slug=str(data.get("slug") or "").strip(),
         excerpt=None if excerpt is None else str(excerpt),
+        format=note_format,
+        language=language,
         source=None if "source" not in data else str(source or ""),
         extra={
             str(key): jsonable(value, str(key))

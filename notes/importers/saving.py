@@ -75,7 +75,13 @@ def apply_parsed_note(
     Tags are compared here and set by ``save_note``.
     """
     new = note.pk is None
-    wanted: dict[str, Any] = {"title": parsed.title, "body": parsed.body}
+    wanted: dict[str, Any] = {
+        "title": parsed.title,
+        "body": parsed.body,
+        "format": parsed.format,
+    }
+    if parsed.language is not None:
+        wanted["language"] = parsed.language
     if parsed.status is not None or new:
         wanted["status"] = parsed.status or default_status
     if parsed.date is not None:

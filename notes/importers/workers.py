@@ -57,7 +57,7 @@ def _prepare_file(job: tuple[str, str, int]) -> PreparedFile | None:
         return None
     rendered = None
     if not explicit_link_titles(parsed.body):
-        rendered = render_note(parsed.body, _worker_state["matcher"])
+        rendered = render_note(parsed.body, _worker_state["matcher"], format=parsed.format)
     return PreparedFile(digest, parsed, rendered)
 
 

@@ -94,7 +94,7 @@ _CJK = (
     "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff"
     "\uf900-\ufaff\uff00-\uffef\u2018-\u201d\u2026"
 )
-_CJK_SOFT_BREAK = re.compile(f"([{_CJK}](?:</?[a-z][^<>]*>)*)\n((?:<[a-z][^<>]*>)*[{_CJK}])")
+_CJK_SOFT_BREAK = re.compile(f"([{_CJK}](?:</?[a-z][^<>]*>)*)\n(?=(?:<[a-z][^<>]*>)*[{_CJK}])")
 _PREFORMATTED = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
 # `<img src="a.jpg"/ width="700">`, a stray slash mid-tag that browsers shrug off,
 # makes Python-Markdown escape the whole tag as text.
@@ -187,7 +187,7 @@ def join_cjk_soft_breaks(rendered_html: str) -> str:
     """Drop the line breaks between CJK characters in rendered HTML, outside ``<pre>``."""
     parts = _PREFORMATTED.split(rendered_html)
     for index in range(0, len(parts), 2):  # the odd parts are <pre> blocks
-        parts[index] = _CJK_SOFT_BREAK.sub(r"\1\2", parts[index])
+        parts[index] = _CJK_SOFT_BREAK.sub(r"\1", parts[index])
     return "".join(parts)
 
 

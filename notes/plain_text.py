@@ -159,7 +159,7 @@ def _heading_kind(lines: list[str], index: int) -> str | None:
         return None
     before = lines[index - 1].strip() if index > 0 else ""
     # A marker the author chose on purpose may head a long line.
-    if _MARKED_SECTION.match(text) and not before.startswith(">") and len(text) <= 100:
+    if _MARKED_SECTION.match(text) and not before and len(text) <= 100:
         return "marked"
     if len(text) > HEADING_MAX_LENGTH:
         return None
@@ -167,8 +167,14 @@ def _heading_kind(lines: list[str], index: int) -> str | None:
     opens_block = bool(after.strip()) and _indent(after) > _indent(line)
     # Trailing `;`, `:` and spaces end a section line as often as nothing does.
     bare = text.rstrip(" ;；:：")
+    # A numbered line heads the lines below it; a list of numbered lines is a list.
     numbered = _NUMBERED.match(text) if _indent(line) == 0 else None
-    if numbered and not _SENTENCE_END.search(bare[numbered.end() :]):
+    if (
+        numbered
+        and after.strip()
+        and not _NUMBERED.match(after.strip())
+        and not _SENTENCE_END.search(bare[numbered.end() :])
+    ):
         return "numbered"
     if _SENTENCE_END.search(bare):
         return None
@@ -223,11 +229,16 @@ def _continues_code(lines: list[str], index: int, run: list[str]) -> bool:
     if not line.strip():
         # Blank lines belong to a run only when more code follows them.
         return _code_follows(lines, index)
-    # An indented line that continues the code above it (a dict's items, say), or
-    # any indented line while brackets opened above are still open.
-    if not run or line[:1] not in " \t" or _cjk_outside_strings(line):
+    if not run or _cjk_outside_strings(line):
         return False
-    return not _parses(textwrap.dedent("".join(run))) or _parses_with(run, line)
+    if any(_PROMPT.match(earlier) for earlier in run):
+        # A session's output runs on to the next blank line.
+        return True
+    # Any line while brackets opened above are still open; an indented line that
+    # continues the code above it.
+    if not _parses(textwrap.dedent("".join(run))):
+        return True
+    return line[:1] in " \t" and _parses_with(run, line)
 
 
 def _code_follows(lines: list[str], index: int) -> bool:

@@ -30,6 +30,8 @@ def snapshot() -> list[tuple]:
             note.updated,
             note.excerpt,
             note.front_matter,
+            note.format,
+            note.language,
         )
         for note in Note.objects.all()
     )
@@ -61,6 +63,12 @@ def notes():
     make_note("Bare CR ending", body="odd\r")
     make_note("Empty", body="")
     make_note("---", body="---\nnot front matter\n---\n", tags=["true", "123", "a:b"])
+    make_note(
+        "Plain text",
+        body="##not a heading\n\tindented *as written*\r\n\n>v0.1 小结\n",
+        format=Note.Format.PLAIN_TEXT,
+        language=Note.Language.CHINESE,
+    )
 
 
 def test_each_note_is_written_as_category_slash_date_slug_md(notes, tmp_path):

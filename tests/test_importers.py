@@ -4,6 +4,7 @@ import codecs
 import contextlib
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from django.db import OperationalError
@@ -496,3 +497,41 @@ def test_front_matter_mistakes_import_as_failed_files_and_write_nothing(tmp_path
     assert [r.outcome for r in report.results] == [Outcome.FAILED, Outcome.FAILED]
     assert not any("Error" in r.reason for r in report.results)
     assert not Note.objects.exists()
+
+
+# --- the note's format -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "note_format"),
+    [
+        ("a.txt", b"Title\n\n# not a heading\n", "text"),
+        ("a.TXT", b"Title\n\ntext\n", "text"),
+        ("a.txt", b"---\ntitle: t\n---\n# a heading\n", "markdown"),
+        ("a.md", b"Title\n\ntext\n", "markdown"),
+        ("a.markdown", b"Title\n\ntext\n", "markdown"),
+        ("a.md", b"---\ntitle: t\nformat: text\n---\nplain\n", "text"),
+    ],
+)
+def test_the_format_comes_from_front_matter_or_the_file_name(name, content, note_format):
+    assert parse_note_bytes(content, name=name).format == note_format
+
+
+def test_an_unknown_format_or_language_is_refused_with_a_sentence():
+    with pytest.raises(NoteFileError, match="format: 'rst' is neither"):
+        parse_note_text("---\ntitle: t\nformat: rst\n---\n")
+    with pytest.raises(NoteFileError, match="language: 'fr' is neither"):
+        parse_note_text("---\ntitle: t\nlanguage: fr\n---\n")
+
+
+@pytest.mark.django_db
+def test_seed_plain_text_notes_import_as_plain_text_and_chinese(seeds):
+    import_paths([seeds])
+    by_name = {Path(note.source).name[:3]: note for note in Note.objects.all()}
+    assert {key: note.format for key, note in by_name.items()} == {
+        "000": "markdown", "001": "markdown", "002": "text", "003": "text", "004": "text",
+    }  # fmt: skip
+    assert {note.lang for note in by_name.values()} == {"zh"}
+    # A line break inside a Chinese sentence of the Markdown post is no space.
+    text = re.sub(r"<[^>]+>", "", by_name["000"].body_html)
+    assert "已经有分享" in text and "稳定性差" in text

@@ -117,7 +117,7 @@ REFUSED = {
     "binary.md": "binary file",
     "empty.md": "the file is empty",
     "blank.txt": "the file is empty",
-    "undecodable.txt": "not text in UTF-8 or GB18030/GBK",
+    "undecodable.txt": "not text in UTF-8, UTF-16, GB18030/GBK or Big5",
     "oversized.md": "larger than the 5 MiB limit for a note",
 }
 
@@ -159,7 +159,7 @@ def test_the_report_names_the_encoding_it_detected(corpus):
     out = StringIO()
     with pytest.raises(CommandError):
         call_command("import_notes", str(corpus / "gbk.txt"), str(corpus / "empty.md"), stdout=out)
-    assert "(read as GB18030)" in out.getvalue()
+    assert "(read as GB18030;" in out.getvalue()
 
 
 def test_a_dry_run_of_the_corpus_writes_nothing_and_still_fails(corpus):

@@ -3,11 +3,13 @@
 import codecs
 import contextlib
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
 import pytest
 from django.db import OperationalError
+from django.utils import timezone
 
 from notes.importers import (
     MAX_FILE_BYTES,
@@ -213,7 +215,7 @@ def test_crlf_files_parse_like_lf_files_and_keep_their_line_breaks_in_the_body()
         (b" \n\r\n\t", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         (bytes(range(1, 32)) * 20, "binary"),
-        (b"title\n\x80\x80 body", "not text in UTF-8 or GB18030/GBK"),
+        (b"title\n\x80\x80 body", "not text in UTF-8, UTF-16, GB18030/GBK or Big5"),
         (b"x" * (MAX_FILE_BYTES + 1), "larger than the 5 MiB limit"),
     ],
 )
@@ -535,3 +537,99 @@ def test_seed_plain_text_notes_import_as_plain_text_and_chinese(seeds):
     # A line break inside a Chinese sentence of the Markdown post is no space.
     text = re.sub(r"<[^>]+>", "", by_name["000"].body_html)
     assert "已经有分享" in text and "稳定性差" in text
+
+
+# --- encodings, binary files, mojibake -------------------------------------------------
+
+BIG5_NOTE = (
+    "協程筆記\n\n協程是一種使用者空間的執行緒，由程式自己排程。\n"
+    "全域直譯器鎖讓同一時刻只有一個執行緒執行位元組碼。\n"
+)
+
+
+def test_a_big5_note_from_taiwan_is_read_as_big5():
+    parsed = parse_note_bytes(BIG5_NOTE.encode("big5"), name="協程.txt")
+    assert (parsed.title, parsed.encoding) == ("協程筆記", "big5")
+    assert parsed.body.startswith("協程是一種使用者空間的執行緒")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "expected"),
+    [("进程\n线程\n", "gbk", "gb18030"), ("進程\n線程\n", "big5", "big5")],
+)
+def test_two_words_are_enough_to_tell_gbk_from_big5(text, encoding, expected):
+    parsed = parse_note_bytes(text.encode(encoding), name="n.txt")
+    assert (parsed.title, parsed.body, parsed.encoding) == (*text.split(), expected)
+
+
+def test_utf16_without_a_bom_is_read():
+    parsed = parse_note_bytes(
+        "协程笔记\n\n用户空间的线程 hello\n".encode("utf-16-le"), name="n.txt"
+    )
+    assert (parsed.title, parsed.encoding) == ("协程笔记", "utf-16")
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        # No NUL byte in its first bytes: today's check for binary would not see it.
+        (b"\x89PNG\r\n\x1a\nng" + bytes(range(0x80, 0xFF)) * 3, "a PNG image"),
+        (b"\xff\xd8\xff\xe0\x10JFIF" + b"\xa4\xa4" * 50, "a JPEG image"),
+        (b"GIF89a" + b"\xb0\xa1" * 50, "a GIF image"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
+        (b"PK\x03\x04" + b"\xb0\xa1" * 50, "a zip archive"),
+        (b"\x7fELF\x02\x01\x01" + b"\xb0\xa1" * 50, "an ELF program"),
+    ],
+)
+def test_files_that_start_like_a_binary_format_are_refused(raw, kind):
+    with pytest.raises(NoteFileError, match=f"binary file: it starts like {kind}"):
+        parse_note_bytes(raw, name="photo.md")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        bytes(__import__("random").Random(1).randrange(128, 256) for _ in range(500)),
+        "协程是一种用户空间的线程".encode().decode("gbk", "replace").encode("gb18030"),
+        "Café crème brûlée, naïve façade.".encode("latin-1"),
+    ],
+)
+def test_bytes_that_read_as_no_coherent_text_are_refused_not_imported_as_mojibake(raw):
+    with pytest.raises(NoteFileError, match="not text in UTF-8, UTF-16, GB18030/GBK or Big5"):
+        parse_note_bytes(raw, name="n.txt")
+
+
+# --- dates --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_note_without_a_date_takes_its_files_modification_time(tmp_path):
+    path = tmp_path / "old.txt"
+    path.write_text("Pycon 2014\n\n写于很久以前\n", encoding="utf-8")
+    written = dt.datetime(2014, 11, 6, 10, 0, tzinfo=dt.UTC)
+    os.utime(path, (written.timestamp(), written.timestamp()))
+    result = import_note_file(path)
+    assert Note.objects.get().created == written
+    assert result.date_source == "file's modification time"
+    assert "dated by its file's modification time" in result.describe()
+
+
+@pytest.mark.django_db
+def test_a_dated_front_matter_or_file_name_wins_over_the_modification_time(tmp_path):
+    (tmp_path / "2014-11-06-pycon.md").write_text("Pycon\n\ntext\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\ntitle: B\ndate: 2015-01-02\n---\nb\n", encoding="utf-8")
+    report = import_paths([tmp_path])
+    assert [r.date_source for r in report.results] == ["file name", "front matter"]
+    dates = {note.title: timezone.localdate(note.created) for note in Note.objects.all()}
+    assert dates == {"Pycon": dt.date(2014, 11, 6), "B": dt.date(2015, 1, 2)}
+
+
+@pytest.mark.django_db
+def test_a_re_import_of_a_changed_file_keeps_the_date_it_was_first_given(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("Note\n\nfirst\n", encoding="utf-8")
+    os.utime(path, (1_400_000_000, 1_400_000_000))
+    import_note_file(path)
+    path.write_text("Note\n\nsecond\n", encoding="utf-8")
+    import_note_file(path)
+    assert Note.objects.get().created.timestamp() == 1_400_000_000

@@ -218,9 +218,19 @@ class NoteImporter:
             Note.objects.filter(pk=note.pk).update(source_hash=digest)
             self._remember_source(note, digest)
             return ImportResult(item.label, Outcome.UNCHANGED, title=note.title, slug=note.slug)
+        date_source = parsed.date_source
         if created:
             note.slug, clash = choose_slug(parsed.slug, parsed.title, taken=self.taken_slugs())
             warnings += [clash] if clash else []
+            if parsed.date is None:
+                # Not the import's day: a note written years ago must not top "Recent
+                # notes" because it came in today. Only a new note takes it; on later
+                # imports the file's new time is its edit, not its writing.
+                if item.modified is not None:
+                    note.created = item.modified
+                    date_source = "file's modification time"
+                else:
+                    date_source = "import time (the file gives no date)"
         elif parsed.slug and parsed.slug != note.slug:
             slug, clash = choose_slug(parsed.slug, parsed.title, exclude_pk=note.pk)
             if clash:
@@ -247,6 +257,7 @@ class NoteImporter:
             title=note.title,
             slug=note.slug,
             warnings=warnings,
+            date_source=date_source if created else "",
         )
 
     def _remember_source(self, note: Note, digest: str) -> None:

@@ -32,3 +32,4 @@ class ParsedNote:
     # "markdown" or "text": front matter or a .md name says Markdown, a bare .txt plain text.
     format: str = "markdown"
     language: str | None = None  # staff's choice, carried by export_notes
+    date_source: str = ""  # where ``date`` came from, for the report

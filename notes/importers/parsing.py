@@ -36,9 +36,12 @@ def parse_note_bytes(raw: bytes, *, name: str = "") -> ParsedNote:
         fallback_title=jekyll_name.group(2) if jekyll_name else path.stem,
         default_format=PLAIN_TEXT if path.suffix.lower() == ".txt" else MARKDOWN,
     )
-    if parsed.date is None and jekyll_name:
-        with contextlib.suppress(ValueError):
+    if parsed.date is not None:
+        parsed.date_source = "front matter"
+    elif jekyll_name:
+        with contextlib.suppress(ValueError, NoteFileError):
             parsed.date = as_datetime(dt.date.fromisoformat(jekyll_name.group(1)))
+            parsed.date_source = "file name"
     parsed.encoding = encoding
     return parsed
 

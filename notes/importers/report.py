@@ -34,6 +34,7 @@ class ImportResult:
     title: str = ""
     slug: str = ""
     encoding: str = ""
+    date_source: str = ""  # where a new note's date came from
     warnings: list[str] = field(default_factory=list)
 
     @classmethod
@@ -51,9 +52,17 @@ class ImportResult:
             line += f": {self.reason}"
         elif self.slug:
             line += f" -> {self.slug}"
-            if self.encoding and self.encoding != "utf-8":
-                line += f" (read as {self.encoding.upper()})"
+            if self.details:
+                line += f" ({'; '.join(self.details)})"
         return line
+
+    @property
+    def details(self) -> list[str]:
+        """How the file was read: its encoding, and where a new note's date came from."""
+        details = [f"read as {self.encoding.upper()}"] if self.encoding else []
+        if self.date_source:
+            details.append(f"dated by its {self.date_source}")
+        return details
 
 
 @dataclass

@@ -233,3 +233,13 @@ def test_a_damaged_zip_member_is_reported_in_words():
     (result,) = import_uploads([upload("notes.zip", bytes(archive))]).results
     assert result.outcome is Outcome.FAILED
     assert result.reason.startswith("this file is damaged inside the archive")
+
+
+def test_the_import_page_offers_to_trim_web_clippings(staff_client, seeds):
+    (path,) = seeds.glob("003_*")
+    response = post(staff_client, upload("clip.txt", path.read_bytes()))
+    assert "the end looks like web page chrome" in response.content.decode()
+    assert "红包" in Note.objects.get().body
+    response = post(staff_client, upload("clip.txt", path.read_bytes()), trim_clipping="on")
+    assert "cut off what looks like web page chrome from line" in response.content.decode()
+    assert "红包" not in Note.objects.get().body

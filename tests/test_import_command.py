@@ -219,3 +219,10 @@ def test_large_imports_render_in_worker_processes_with_the_same_result(tmp_path,
     assert parallel == sequential
     assert 'href="/topics/gil/"' in parallel["Note 1"][0]
     assert 'href="/notes/note-0/"' in parallel["Note 5"][0]
+
+
+def test_trim_clipping_option_cuts_page_chrome(seeds):
+    (path,) = seeds.glob("003_*")
+    out, _ = run(str(path), "--trim-clipping")
+    assert "warning: cut off what looks like web page chrome from line" in out
+    assert "余额充值" not in Note.objects.get().body

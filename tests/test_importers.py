@@ -633,3 +633,45 @@ def test_a_re_import_of_a_changed_file_keeps_the_date_it_was_first_given(tmp_pat
     path.write_text("Note\n\nsecond\n", encoding="utf-8")
     import_note_file(path)
     assert Note.objects.get().created.timestamp() == 1_400_000_000
+
+
+# --- web clippings ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_seed_003_warns_of_page_chrome_naming_its_line_and_keeps_it(seeds):
+    (path,) = seeds.glob("003_*")
+    (result,) = import_paths([path]).results
+    line = path.read_text(encoding="utf-8").splitlines().index("  • 0") + 1
+    assert result.warnings == [
+        f'the end looks like web page chrome (likes, payment...) from line {line} ("• 0"); '
+        'import with "trim clipping" to cut it off'
+    ]
+    assert "红包" in Note.objects.get().body
+
+
+@pytest.mark.django_db
+def test_trim_clipping_cuts_the_chrome_off_seed_003_and_nothing_else(seeds):
+    (path,) = seeds.glob("003_*")
+    import_paths([path])
+    (result,) = import_paths([path], trim_clipping=True).results
+    assert result.outcome is Outcome.UPDATED
+    body = Note.objects.get().body
+    assert "红包" not in body and "点赞" not in body
+    assert body.endswith("需要我们自己来做调度,操作系统不会主动调度任务。")
+    assert body == path.read_text(encoding="utf-8").split("\n  • 0")[0].split("\n", 2)[2].strip()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", ["000", "001", "002", "004"])
+def test_notes_without_page_chrome_get_no_warning_and_lose_nothing(seeds, number):
+    (path,) = seeds.glob(f"{number}_*")
+    (result,) = import_paths([path], trim_clipping=True).results
+    assert not any("chrome" in warning for warning in result.warnings)
+    note = Note.objects.get()
+    assert note.body == parse_note_bytes(path.read_bytes(), name=path.name).body
+
+
+def test_a_notes_own_short_last_lines_are_not_chrome():
+    text = "Title\n\n正文第一段，说明了很多。\n\n小结\n1. 进程\n2. 线程\n3. 协程\n4. 分享一下\n"
+    assert parse_note_text(text).warnings == []

@@ -68,9 +68,12 @@ def import_paths(
     dry_run: bool = False,
     default_status: str = Note.Status.DRAFT,
     on_result: Callable[[ImportResult, int], None] | None = None,
+    trim_clipping: bool = False,
 ) -> ImportReport:
     """Import files and folders (recursively), one transaction per file."""
-    importer = NoteImporter(default_status=default_status, dry_run=dry_run)
+    importer = NoteImporter(
+        default_status=default_status, dry_run=dry_run, trim_clipping=trim_clipping
+    )
     return importer.run(collect_paths(paths), on_result=on_result)
 
 
@@ -80,13 +83,16 @@ def import_uploads(
     dry_run: bool = False,
     default_status: str = Note.Status.DRAFT,
     uploader: str = "",
+    trim_clipping: bool = False,
 ) -> ImportReport:
     """Import uploaded ``.md``/``.markdown``/``.txt`` files and ``.zip`` archives of them.
 
     ``uploader`` (a user name) is part of each note's source, so that one person's
     upload never replaces the notes another person uploaded under the same name.
     """
-    importer = NoteImporter(default_status=default_status, dry_run=dry_run)
+    importer = NoteImporter(
+        default_status=default_status, dry_run=dry_run, trim_clipping=trim_clipping
+    )
     return importer.run(collect_uploads(files, uploader=uploader))
 
 

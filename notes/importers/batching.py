@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 
@@ -26,7 +25,7 @@ from .saving import (
     save_note,
     tag_named,
 )
-from .workers import PreparedFile, prepared_in_parallel
+from .workers import PreparedFile, file_digest, prepared_in_parallel
 
 
 class NoteImporter:
@@ -43,9 +42,16 @@ class NoteImporter:
 
     batch_size = 200
 
-    def __init__(self, *, default_status: str = Note.Status.DRAFT, dry_run: bool = False):
+    def __init__(
+        self,
+        *,
+        default_status: str = Note.Status.DRAFT,
+        dry_run: bool = False,
+        trim_clipping: bool = False,
+    ):
         self.default_status = default_status
         self.dry_run = dry_run
+        self.trim_clipping = trim_clipping
         self._forget(batch=True)
 
     def _forget(self, *, batch: bool = False) -> None:
@@ -87,7 +93,9 @@ class NoteImporter:
             self._dry_run_rollback(),
             Topic.objects.frozen_matcher() as matcher,
             Note.objects.waiting_links_resolved_at_end(),
-            prepared_in_parallel(items, matcher, self.known_sources) as prepared,
+            prepared_in_parallel(
+                items, matcher, self.known_sources, trim_clipping=self.trim_clipping
+            ) as prepared,
         ):
             # `prepared` may run on without end for a stream of uploads: items set the length.
             pairs = zip(items, prepared, strict=False)
@@ -141,7 +149,7 @@ class NoteImporter:
         try:
             if prepared is None:
                 raw = item.read()
-                digest = hashlib.sha256(raw).hexdigest()
+                digest = file_digest(raw, trim_clipping=self.trim_clipping)
             else:
                 digest = prepared.digest
             # Unchanged files are recognised before they are even decoded.
@@ -151,7 +159,11 @@ class NoteImporter:
             if prepared is not None and prepared.parsed is not None:
                 parsed = prepared.parsed
             else:
-                parsed = parse_note_bytes(raw if prepared is None else item.read(), name=item.name)
+                parsed = parse_note_bytes(
+                    raw if prepared is None else item.read(),
+                    name=item.name,
+                    trim_clipping=self.trim_clipping,
+                )
             # A savepoint inside the batch's transaction: this file alone, all or nothing.
             with counted_at_end(), transaction.atomic():
                 note = Note.objects.filter(pk=known[0]).first() if known else None
@@ -208,7 +220,7 @@ class NoteImporter:
         if created:
             note = Note(source=parsed.source or item.key, front_matter={})
         old_title = note.title
-        warnings: list[str] = []
+        warnings: list[str] = list(parsed.warnings)
         changed = apply_parsed_note(
             note, parsed, default_status=self.default_status, categories=self._categories
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -33,3 +33,4 @@ class ParsedNote:
     format: str = "markdown"
     language: str | None = None  # staff's choice, carried by export_notes
     date_source: str = ""  # where ``date`` came from, for the report
+    warnings: list[str] = field(default_factory=list)  # for the report, the file still imports

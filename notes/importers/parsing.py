@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 
 from ..models import Note
 from ..note_rendering import MARKDOWN, PLAIN_TEXT, RENDERERS
+from .clippings import page_chrome_start
 from .decoding import decode_note_bytes
 from .front_matter import (
     FRONT_MATTER_FIELDS,
@@ -19,12 +20,12 @@ from .front_matter import (
 )
 from .parsed import NoteFileError, ParsedNote
 from .plain_notes import TITLE_MAX_LENGTH, parse_plain_text
-from .text_lines import is_blank
+from .text_lines import is_blank, lines_of
 
 _JEKYLL_DATE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 
 
-def parse_note_bytes(raw: bytes, *, name: str = "") -> ParsedNote:
+def parse_note_bytes(raw: bytes, *, name: str = "", trim_clipping: bool = False) -> ParsedNote:
     """Decode and parse one note file; ``name`` (its file name) supplies the
     fallback title and, for Jekyll's ``YYYY-MM-DD-title.md`` names, the date. A
     ``.txt`` file without front matter is plain text, anything else Markdown."""
@@ -35,6 +36,7 @@ def parse_note_bytes(raw: bytes, *, name: str = "") -> ParsedNote:
         text,
         fallback_title=jekyll_name.group(2) if jekyll_name else path.stem,
         default_format=PLAIN_TEXT if path.suffix.lower() == ".txt" else MARKDOWN,
+        trim_clipping=trim_clipping,
     )
     if parsed.date is not None:
         parsed.date_source = "front matter"
@@ -47,11 +49,40 @@ def parse_note_bytes(raw: bytes, *, name: str = "") -> ParsedNote:
 
 
 def parse_note_text(
-    text: str, *, fallback_title: str = "", default_format: str = MARKDOWN
+    text: str,
+    *,
+    fallback_title: str = "",
+    default_format: str = MARKDOWN,
+    trim_clipping: bool = False,
 ) -> ParsedNote:
     """A note from the text of a Jekyll post or a plain-text/Markdown note;
-    ``default_format`` is the note's format when it has no front matter."""
+    ``default_format`` is the note's format when it has no front matter.
+
+    A tail of page chrome copied from a web page is reported in ``warnings``, and
+    cut off only when ``trim_clipping`` asks for it.
+    """
     text = text.removeprefix("\ufeff")
+    parsed = _parse_note_text(text, fallback_title=fallback_title, default_format=default_format)
+    start = page_chrome_start(parsed.body)
+    if start is not None:
+        body_lines = lines_of(parsed.body)
+        # The line as an editor numbers it in the file, front matter and title included.
+        line = text[: text.rindex(parsed.body)].count("\n") + start + 1 if parsed.body else start
+        first = body_lines[start].strip()
+        if trim_clipping:
+            parsed.body = "".join(body_lines[:start]).rstrip()
+            parsed.warnings.append(
+                f'cut off what looks like web page chrome from line {line} ("{first}")'
+            )
+        else:
+            parsed.warnings.append(
+                f"the end looks like web page chrome (likes, payment...) from line {line} "
+                f'("{first}"); import with "trim clipping" to cut it off'
+            )
+    return parsed
+
+
+def _parse_note_text(text: str, *, fallback_title: str, default_format: str) -> ParsedNote:
     data, body = split_front_matter(text)
     if data is None:
         parsed = parse_plain_text(text, fallback_title=fallback_title)

@@ -49,10 +49,11 @@ def _prepare_file(job: tuple[str, str, int]) -> PreparedFile | None:
         return None
     try:
         raw = Path(path).read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()
+        trim = _worker_state["trim_clipping"]
+        digest = file_digest(raw, trim_clipping=trim)
         if _worker_state["known"].get(path) == digest:
             return PreparedFile(digest)
-        parsed = parse_note_bytes(raw, name=name)
+        parsed = parse_note_bytes(raw, name=name, trim_clipping=trim)
     except (OSError, NoteFileError):
         return None
     rendered = None
@@ -61,11 +62,23 @@ def _prepare_file(job: tuple[str, str, int]) -> PreparedFile | None:
     return PreparedFile(digest, parsed, rendered)
 
 
+def file_digest(raw: bytes, *, trim_clipping: bool = False) -> str:
+    """What tells a file unchanged since its last import. Trimming a clipping makes a
+    different note of the same bytes, so it is part of the digest: asking for the
+    trim re-imports a file imported whole, and leaving it out again restores it."""
+    digest = hashlib.sha256(raw)
+    if trim_clipping:
+        digest.update(b"\0trim-clipping")
+    return digest.hexdigest()
+
+
 @contextlib.contextmanager
 def prepared_in_parallel(
     items: Iterable[NoteInput | ImportResult],
     matcher,
     known_sources: Callable[[], dict[str, tuple[int, str]]],
+    *,
+    trim_clipping: bool = False,
 ) -> Iterator[Iterable[PreparedFile | None]]:
     """Parse and render files in worker processes while this one writes to the database.
 
@@ -83,6 +96,7 @@ def prepared_in_parallel(
         yield [None] * len(items)
         return
     _worker_state["matcher"] = matcher
+    _worker_state["trim_clipping"] = trim_clipping
     _worker_state["known"] = {source: digest for source, (_, digest) in known_sources().items()}
     jobs = [
         (str(item.path), item.name, item.size) if isinstance(item, NoteInput) and item.path

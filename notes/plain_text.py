@@ -151,8 +151,9 @@ def _indent(line: str) -> int:
     return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
 
 
-def _heading_kind(lines: list[str], index: int) -> str | None:
-    """Which habit, if any, makes ``lines[index]`` the start of a section."""
+def _heading_kind(lines: list[str], index: int, following: str = "") -> str | None:
+    """Which habit, if any, makes ``lines[index]`` (of a paragraph) the start of a
+    section; ``following`` is the first line of the next paragraph."""
     line = lines[index]
     text = line.strip()
     if not text or _URL.search(text):
@@ -182,8 +183,16 @@ def _heading_kind(lines: list[str], index: int) -> str | None:
         return "label"
     if opens_block and _indent(line) == 0:
         return "label"
+    # A short line standing alone over a paragraph of prose; not one short line
+    # among others (a list, a web page's buttons).
     stands_alone = not before and not after.strip()
-    if stands_alone and len(text) <= 12 and not re.search(r"[\W_]", text.replace(" ", "")):
+    over_prose = len(following.strip()) > HEADING_MAX_LENGTH
+    if (
+        stands_alone
+        and over_prose
+        and len(text) <= 12
+        and not re.search(r"[\W_]", text.replace(" ", ""))
+    ):
         return "alone"
     return None
 
@@ -298,10 +307,12 @@ def render_plain_text(text: str) -> RenderedMarkdown:
                 highlight(textwrap.dedent("".join(block.lines)), PythonConsoleLexer(), formatter)
             )
             continue
-        for paragraph in _paragraphs(block.lines):
+        paragraphs = _paragraphs(block.lines)
+        for number, paragraph in enumerate(paragraphs):
+            following = paragraphs[number + 1][0] if number + 1 < len(paragraphs) else ""
             current: list[str] = []
             for index, line in enumerate(paragraph):
-                kind = _heading_kind(paragraph, index)
+                kind = _heading_kind(paragraph, index, following)
                 if kind is None:
                     current.append(line)
                     continue

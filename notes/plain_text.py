@@ -121,20 +121,25 @@ def _is_strong(lines: list[str]) -> bool:
 def _split_into_python(lines: list[str]) -> list[tuple[str, list[str]]]:
     """A run of code-like lines as ("code", lines) pieces that parse, the lines that
     do not parse given back as ("text", [line])."""
-    if not lines:
-        return []
     if any(_PROMPT.match(line) for line in lines):
         return [("session", lines)]
-    source = textwrap.dedent("".join(lines))
-    bad = _parse_error_line(source)
-    if bad is None:
-        return [("code", lines)]
-    bad = min(max(bad, 1), len(lines))
-    return [
-        *_split_into_python(lines[: bad - 1]),
-        ("text", [lines[bad - 1]]),
-        *_split_into_python(lines[bad:]),
-    ]
+    pieces: list[tuple[str, list[str]]] = []
+    remaining = lines
+    while remaining:
+        bad = _parse_error_line(textwrap.dedent("".join(remaining)))
+        if bad is None:
+            pieces.append(("code", remaining))
+            break
+        bad = min(max(bad, 1), len(remaining))
+        # The lines before the first that is not Python: code if they parse alone.
+        head = remaining[: bad - 1]
+        if head and _parses(textwrap.dedent("".join(head))):
+            pieces.append(("code", head))
+        else:
+            pieces.extend(("text", [line]) for line in head)
+        pieces.append(("text", [remaining[bad - 1]]))
+        remaining = remaining[bad:]
+    return pieces
 
 
 # --- structure ----------------------------------------------------------------------
@@ -231,7 +236,14 @@ def _blocks(text: str) -> list[_Block]:
     return _merge_text(blocks)
 
 
+# A run is cut here: each line added may cost a parse of the run so far, and no
+# snippet pasted into a note is longer.
+MAX_RUN_LINES = 300
+
+
 def _continues_code(lines: list[str], index: int, run: list[str]) -> bool:
+    if len(run) >= MAX_RUN_LINES:
+        return False
     line = lines[index]
     if _looks_like_code(line):
         return True
@@ -251,7 +263,8 @@ def _continues_code(lines: list[str], index: int, run: list[str]) -> bool:
 
 
 def _code_follows(lines: list[str], index: int) -> bool:
-    for line in lines[index:]:
+    # More than two blank lines end a block, as they would in an editor.
+    for line in lines[index : index + 3]:
         if line.strip():
             return _looks_like_code(line)
     return False
@@ -271,12 +284,16 @@ def _merge_text(blocks: list[_Block]) -> list[_Block]:
     return merged
 
 
-def _linkify(escaped: str) -> str:
-    def link(match: re.Match) -> str:
-        url = match.group(0)
-        return f'<a href="{url}">{url}</a>'
-
-    return _URL.sub(link, escaped)
+def _escaped_with_links(text: str) -> str:
+    """``text`` escaped for HTML, its bare URLs made links (found before escaping, so
+    that ``&`` in a URL and quotes around it are read as written)."""
+    parts, last = [], 0
+    for match in _URL.finditer(text):
+        url = html.escape(match.group(0))
+        parts += [html.escape(text[last : match.start()]), f'<a href="{url}">{url}</a>']
+        last = match.end()
+    parts.append(html.escape(text[last:]))
+    return "".join(parts)
 
 
 def _paragraphs(lines: list[str]) -> list[list[str]]:
@@ -298,8 +315,10 @@ def render_plain_text(text: str) -> RenderedMarkdown:
     headings: list[tuple[int, str, str]] = []
     parts: list[str] = []
     formatter = StyleTableOnceFormatter(cssclass="highlight", wrapcode=True)
+    after_code = False
     for block in blocks:
         if block.kind == "code":
+            after_code = True
             parts.append(highlight(textwrap.dedent("".join(block.lines)), PythonLexer(), formatter))
             continue
         if block.kind == "session":
@@ -308,8 +327,12 @@ def render_plain_text(text: str) -> RenderedMarkdown:
             )
             continue
         paragraphs = _paragraphs(block.lines)
+        follows_code, after_code = after_code, False
         for number, paragraph in enumerate(paragraphs):
             following = paragraphs[number + 1][0] if number + 1 < len(paragraphs) else ""
+            if follows_code and number == 1 and _is_output(paragraphs[0], paragraph):
+                parts.append(_output_html(paragraph))
+                continue
             current: list[str] = []
             for index, line in enumerate(paragraph):
                 kind = _heading_kind(paragraph, index, following)
@@ -325,15 +348,34 @@ def render_plain_text(text: str) -> RenderedMarkdown:
                 headings.append((level, anchor, title))
                 parts.append(
                     f'<h{level} id="{anchor}" class="plain-heading">'
-                    f"{_linkify(html.escape(line.rstrip()))}</h{level}>"
+                    f"{_escaped_with_links(line.rstrip())}</h{level}>"
                 )
             if current:
                 parts.append(_paragraph_html(current))
     return RenderedMarkdown(html=sanitize_html("\n".join(parts)), headings=tuple(headings))
 
 
+# "运行结果如下：", "Output:": what introduces a program's output after its code.
+_OUTPUT_LEAD = re.compile(
+    r"(运行结果|输出|结果|打印|output|result|prints)[^。.]{0,10}[:：]\s*$", re.IGNORECASE
+)
+
+
+def _is_output(lead: list[str], paragraph: list[str]) -> bool:
+    """Is ``paragraph``, right after code and its one-line lead-in, that code's output?"""
+    return (
+        len(lead) == 1
+        and bool(_OUTPUT_LEAD.search(lead[0]))
+        and not any(_CJK_CHAR.search(line) for line in paragraph)
+    )
+
+
+def _output_html(lines: list[str]) -> str:
+    return f'<pre class="output"><code>{html.escape(chr(10).join(lines))}</code></pre>'
+
+
 def _paragraph_html(lines: list[str]) -> str:
-    return f'<p class="plain">{_linkify(html.escape(chr(10).join(lines)))}</p>'
+    return f'<p class="plain">{_escaped_with_links(chr(10).join(lines))}</p>'
 
 
 def _unique_anchor(text: str, taken: set[str]) -> str:

@@ -59,10 +59,19 @@ def test_seed_004_chinese_prose_is_never_code_and_keeps_its_tabs(seeds):
     )
 
 
-def test_seed_004_program_output_stays_out_of_the_code(seeds):
+def test_seed_004_program_output_after_its_lead_in_is_an_output_block(seeds):
     rendered = render_plain_text(seed_body(seeds, "004")).html
     assert not any("Process (876) start" in block for block in code_blocks(rendered))
-    assert any("Process (876) start...\nI (876) just created" in p for p in paragraphs(rendered))
+    assert "运行结果如下：" in paragraphs(rendered)
+    assert (
+        '<pre class="output"><code>Process (876) start...\nI (876) just created a child '
+        "process (877).\nI am child process (877) and my parent is 876.</code></pre>"
+    ) in rendered
+
+
+def test_text_after_code_without_a_lead_in_is_not_output():
+    rendered = render_plain_text("import os\nprint(os.getpid())\n\nThen read this.\n").html
+    assert "output" not in rendered
 
 
 @pytest.mark.parametrize("number", ["002", "003"])

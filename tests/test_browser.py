@@ -131,3 +131,29 @@ def test_pages_and_admin_run_under_the_content_security_policy(live_server, page
     page.fill("#id_body", "**previewed** text")
     page.locator(".note-preview strong", has_text="previewed").wait_for(timeout=5000)
     assert violations == []
+
+
+def test_a_plain_text_seed_reads_with_its_code_lines_and_contents(live_server, browser, seeds):
+    from notes.importers import import_paths
+    from notes.models import Note
+
+    (path,) = seeds.glob("004_*")
+    import_paths([path], default_status="published")
+    note = Note.objects.get()
+    for width in (1280, 390):
+        context = browser.new_context(locale="en-US", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(live_server.url + note.get_absolute_url())
+        assert page.locator("article.note").get_attribute("lang") == "zh"
+        toc = page.locator(".toc li")
+        assert toc.first.inner_text().startswith(">v0.1.0")
+        assert not any(text.startswith("#") for text in toc.all_inner_texts())
+        code = page.locator(".note-body .highlight")
+        assert code.first.inner_text().startswith("import os")
+        assert "pid = os.fork()\nif pid == 0:" in code.first.inner_text()
+        # Lines the author broke stay broken, tabs and all.
+        prose = page.locator(".note-body p.plain", has_text="fork()返回两次")
+        assert prose.evaluate("p => getComputedStyle(p).whiteSpace") == "pre-wrap"
+        assert prose.bounding_box()["height"] > 3 * 20
+        page.screenshot(path=str(ARTIFACTS / f"plain-text-{width}.png"), full_page=True)
+        context.close()

@@ -243,3 +243,13 @@ def test_the_import_page_offers_to_trim_web_clippings(staff_client, seeds):
     response = post(staff_client, upload("clip.txt", path.read_bytes()), trim_clipping="on")
     assert "cut off what looks like web page chrome from line" in response.content.decode()
     assert "红包" not in Note.objects.get().body
+
+
+def test_an_upload_naming_another_notes_source_says_whose_note_it_changes():
+    import_uploads([upload("notes.md", b"Alice\n\nmine\n")], uploader="alice")
+    claim = b"---\ntitle: Alice\nsource: upload:alice/notes.md\n---\nchanged by bob\n"
+    (result,) = import_uploads([upload("mine.md", claim)], uploader="bob").results
+    assert result.outcome is Outcome.UPDATED
+    assert result.warnings == [
+        "updates the note its front matter names (source: upload:alice/notes.md)"
+    ]

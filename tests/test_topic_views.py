@@ -99,3 +99,10 @@ def test_empty_map_says_so(client):
     response = client.get(reverse("notes:map"))
     assert response.status_code == 200
     assert "No topics yet" in response.content.decode()
+
+
+def test_a_mention_card_carries_its_notes_language(client):
+    make_topic("GIL", aliases=["全局解释器锁"])
+    make_note("锁", body="CPython 的全局解释器锁让同一时刻只有一个线程执行字节码。")
+    content = client.get("/topics/gil/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<article class="note-card mention" lang="zh">' in content

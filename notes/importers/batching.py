@@ -13,7 +13,7 @@ from ..counts import counted_at_end
 from ..models import Category, Note, Tag, Topic
 from ..note_rendering import RenderedNote
 from . import limits
-from .collection import NoteInput
+from .collection import UPLOAD_PREFIX, NoteInput
 from .parsed import NoteFileError, ParsedNote
 from .parsing import parse_note_bytes
 from .report import ImportReport, ImportResult, Outcome
@@ -221,6 +221,13 @@ class NoteImporter:
             note = Note(source=parsed.source or item.key, front_matter={})
         old_title = note.title
         warnings: list[str] = list(parsed.warnings)
+        if not created and note.source != item.key and item.key.startswith(UPLOAD_PREFIX):
+            # An upload found its note through the file's `source:` (an export of it):
+            # the note came from somewhere else, maybe someone else's upload, so the
+            # report says whose note changed.
+            warnings.append(
+                f"updates the note its front matter names (source: {note.source or 'admin'})"
+            )
         changed = apply_parsed_note(
             note, parsed, default_status=self.default_status, categories=self._categories
         )

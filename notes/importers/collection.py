@@ -96,13 +96,16 @@ def _is_skipped(name: str) -> bool:
     return name.startswith(".")
 
 
+UPLOAD_PREFIX = "upload:"
+
+
 def upload_key(uploader: str, *names: str) -> str:
     """The ``source`` of an uploaded note: who uploaded it, and the names of the
     upload and of the member inside it. Two people's ``notes.md``, or the
     ``notes.md`` of two archives, are different notes; the same file uploaded
     again by the same person is the same note."""
     who = f"{uploader}/" if uploader else ""
-    return "upload:" + who + "/".join(names)
+    return UPLOAD_PREFIX + who + "/".join(names)
 
 
 def collect_uploads(

@@ -20,6 +20,7 @@ MARKDOWN = "markdown"
 PLAIN_TEXT = "text"
 RENDERERS = {MARKDOWN: render_markdown, PLAIN_TEXT: render_plain_text}
 _CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,9 @@ def render_note(
     rendered = RENDERERS[format](body)
     links = link_html(rendered.html, matcher, notes_by_title=notes_by_title)
     text = plain_text(links.html)
-    # Code is mostly Latin letters whatever the language its author writes in.
-    prose = plain_text(_CODE_BLOCK.sub(" ", rendered.html))
+    # Code is mostly Latin letters whatever the language its author writes in. Only
+    # letters are counted, so tags are cut out roughly rather than sanitised again.
+    prose = _TAG.sub(" ", _CODE_BLOCK.sub(" ", rendered.html))
     return RenderedNote(
         body=body,
         html=links.html,

@@ -87,13 +87,13 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 _HEADING_WITHOUT_SPACE = re.compile(r"^(#{1,6})(?=[^#\s!])", re.MULTILINE)
 # A shebang or a coding line pasted from a script is code, never a heading.
 _SCRIPT_COMMENT = re.compile(r"^(?=#!|#[ \t]*-\*-.*-\*-)")
+# Chinese, Japanese and Korean characters and their punctuation (shared with plain_text).
+CJK_CHARACTERS = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_PUNCTUATION = "\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026"
+_CJK = CJK_CHARACTERS + CJK_PUNCTUATION
 # A soft line break between two CJK characters (or CJK punctuation), perhaps with
 # inline markup around it, is nothing at all, as in Pandoc's east_asian_line_breaks:
 # "已经有\n分享" must not read "已经有 分享". Between Latin words it stays a space.
-_CJK = (
-    "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\uff00-\uffef\u2018-\u201d\u2026"
-)
 _CJK_SOFT_BREAK = re.compile(f"([{_CJK}](?:</?[a-z][^<>]*>)*)\n(?=(?:<[a-z][^<>]*>)*[{_CJK}])")
 _PREFORMATTED = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
 # `<img src="a.jpg"/ width="700">`, a stray slash mid-tag that browsers shrug off,

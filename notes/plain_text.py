@@ -28,11 +28,15 @@ from markdown.extensions.toc import slugify_unicode
 from pygments import highlight
 from pygments.lexers import PythonConsoleLexer, PythonLexer
 
-from .markdown import RenderedMarkdown, StyleTableOnceFormatter, sanitize_html
+from .markdown import (
+    CJK_CHARACTERS,
+    CJK_PUNCTUATION,
+    RenderedMarkdown,
+    StyleTableOnceFormatter,
+    sanitize_html,
+)
 
-CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK_PUNCTUATION = "\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026"
-_CJK_CHAR = re.compile(f"[{CJK}{CJK_PUNCTUATION}]")
+_CJK_CHAR = re.compile(f"[{CJK_CHARACTERS}{CJK_PUNCTUATION}]")
 _URL = re.compile(r"\bhttps?://[^\s<>\"'，。、；！？）】」]+[^\s<>\"'，。、；！？）】」.,;:!?)]")
 
 # --- code -------------------------------------------------------------------------
@@ -161,7 +165,8 @@ def _heading_kind(lines: list[str], index: int, following: str = "") -> str | No
     section; ``following`` is the first line of the next paragraph."""
     line = lines[index]
     text = line.strip()
-    if not text or _URL.search(text):
+    # A `#` line is a comment or a Markdown habit: text here, never a section.
+    if not text or text.startswith("#") or _URL.search(text):
         return None
     before = lines[index - 1].strip() if index > 0 else ""
     # A marker the author chose on purpose may head a long line.

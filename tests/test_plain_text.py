@@ -192,3 +192,8 @@ def test_python_written_in_plain_text_becomes_a_block(code):
 )
 def test_the_main_language_is_chinese_when_most_letters_are(text, language):
     assert main_language(text) == language
+
+
+def test_a_hash_line_over_an_indented_block_is_not_a_section():
+    rendered = render_plain_text("# Only works on Unix:\n\tsee below\n")
+    assert rendered.headings == ()

@@ -89,6 +89,29 @@ def _parses(source: str) -> bool:
     return True
 
 
+def _is_unfinished(source: str) -> bool:
+    """Does ``source`` stop in the middle of something (an open bracket, a block with
+    no body yet, a triple-quoted string), so that the next line may finish it?"""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(source)
+    except SyntaxError as error:
+        message = str(error.msg)
+        return any(sign in message for sign in _UNFINISHED)
+    except (ValueError, MemoryError, RecursionError):
+        return False
+    return False
+
+
+_UNFINISHED = (
+    "was never closed",
+    "unexpected EOF",
+    "expected an indented block",
+    "unterminated triple",
+)
+
+
 def _parse_error_line(source: str) -> int | None:
     """The 1-based line where ``source`` stops being Python, None when it parses."""
     try:
@@ -132,18 +155,29 @@ def _split_into_python(lines: list[str]) -> list[tuple[str, list[str]]]:
     while remaining:
         bad = _parse_error_line(textwrap.dedent("".join(remaining)))
         if bad is None:
-            pieces.append(("code", remaining))
+            pieces.extend(_code_from_first_code_line(remaining))
             break
         bad = min(max(bad, 1), len(remaining))
         # The lines before the first that is not Python: code if they parse alone.
         head = remaining[: bad - 1]
         if head and _parses(textwrap.dedent("".join(head))):
-            pieces.append(("code", head))
+            pieces.extend(_code_from_first_code_line(head))
         else:
             pieces.extend(("text", [line]) for line in head)
         pieces.append(("text", [remaining[bad - 1]]))
         remaining = remaining[bad:]
     return pieces
+
+
+def _code_from_first_code_line(lines: list[str]) -> list[tuple[str, list[str]]]:
+    """A block starts at a line that looks like code: lines carried into a run that
+    merely happen to parse (``Note: x = 1``) stay text."""
+    start = 0
+    while start < len(lines) and not _looks_like_code(lines[start]):
+        start += 1
+    return [("text", [line]) for line in lines[:start]] + (
+        [("code", lines[start:])] if start < len(lines) else []
+    )
 
 
 # --- structure ----------------------------------------------------------------------
@@ -262,7 +296,7 @@ def _continues_code(lines: list[str], index: int, run: list[str]) -> bool:
         return True
     # Any line while brackets opened above are still open; an indented line that
     # continues the code above it.
-    if not _parses(textwrap.dedent("".join(run))):
+    if _is_unfinished(textwrap.dedent("".join(run))):
         return True
     return line[:1] in " \t" and _parses_with(run, line)
 

@@ -197,3 +197,18 @@ def test_the_main_language_is_chinese_when_most_letters_are(text, language):
 def test_a_hash_line_over_an_indented_block_is_not_a_section():
     rendered = render_plain_text("# Only works on Unix:\n\tsee below\n")
     assert rendered.headings == ()
+
+
+def test_an_english_tutorial_note_keeps_its_sentences_out_of_its_code():
+    text = (
+        "A decorator wraps a function:\n\n"
+        "def deco(f):\n    def inner(*a):\n        return f(*a)\n    return inner\n\n"
+        "@deco\ndef hello():\n    print('hi')\n\n"
+        "Calling hello() prints hi.\nhello() is called.\nNote: x = 1\n"
+    )
+    rendered = render_plain_text(text).html
+    assert code_blocks(rendered) == [
+        "def deco(f):\n    def inner(*a):\n        return f(*a)\n    return inner\n\n"
+        "@deco\ndef hello():\n    print('hi')\n"
+    ]
+    assert "Calling hello() prints hi.\nhello() is called.\nNote: x = 1" in paragraphs(rendered)

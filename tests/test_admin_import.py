@@ -253,3 +253,19 @@ def test_an_upload_naming_another_notes_source_says_whose_note_it_changes():
     assert result.warnings == [
         "updates the note its front matter names (source: upload:alice/notes.md)"
     ]
+
+
+def test_a_zip_member_without_a_date_takes_its_time_in_the_archive():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            zipfile.ZipInfo("pycon.txt", date_time=(2014, 11, 6, 10, 0, 0)), b"P\n\nx\n"
+        )
+    (result,) = import_uploads([upload("notes.zip", buffer.getvalue())]).results
+    assert timezone.localtime(Note.objects.get().created).isoformat().startswith("2014-11-06T10:00")
+    assert result.date_source == "file's modification time"
+
+
+def test_a_single_uploaded_file_says_it_is_dated_by_the_import():
+    (result,) = import_uploads([upload("a.txt", b"A\n\nx\n")]).results
+    assert result.date_source == "import time (the file gives no date)"

@@ -204,7 +204,9 @@ def _heading_kind(lines: list[str], index: int, following: str = "") -> str | No
         return None
     before = lines[index - 1].strip() if index > 0 else ""
     # A marker the author chose on purpose may head a long line.
-    if _MARKED_SECTION.match(text) and not before and len(text) <= 100:
+    # Not a quoted reply, whose lines all start with `>`.
+    quoted = (lines[index + 1] if index + 1 < len(lines) else "").lstrip().startswith(">")
+    if _MARKED_SECTION.match(text) and not before and not quoted and len(text) <= 100:
         return "marked"
     if len(text) > HEADING_MAX_LENGTH:
         return None

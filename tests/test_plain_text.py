@@ -212,3 +212,9 @@ def test_an_english_tutorial_note_keeps_its_sentences_out_of_its_code():
         "@deco\ndef hello():\n    print('hi')\n"
     ]
     assert "Calling hello() prints hi.\nhello() is called.\nNote: x = 1" in paragraphs(rendered)
+
+
+def test_a_quoted_reply_is_text_not_a_section():
+    rendered = render_plain_text("他说：\n\n> 先学基础\n> 再学框架\n")
+    assert rendered.headings == ()
+    assert "&gt; 先学基础\n&gt; 再学框架" in rendered.html

@@ -49,7 +49,7 @@ class NoteAdmin(SimpleHistoryAdmin):
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "category", "tags", "seen_version"]}),
-        (_("Body"), {"fields": ["body", "rendered_preview"]}),
+        (_("Body"), {"fields": ["body", "format", "language", "rendered_preview"]}),
         (
             _("More"),
             {
@@ -172,7 +172,11 @@ def preview_markdown(model_admin: NoteAdmin, request: HttpRequest) -> JsonRespon
     """Render unsaved Markdown, topic links included, for the admin's live preview."""
     if not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)):
         raise PermissionDenied
-    note = Note(body=request.POST.get("body", ""))
+    note_format = request.POST.get("format")
+    note = Note(
+        body=request.POST.get("body", ""),
+        format=note_format if note_format in Note.Format.values else Note.Format.MARKDOWN,
+    )
     note.refresh_rendering()
     return JsonResponse({"html": note.body_html})
 

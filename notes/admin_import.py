@@ -51,6 +51,14 @@ class ImportNotesForm(forms.Form):
         initial=Note.Status.DRAFT,
         help_text=_("For notes whose file does not say."),
     )
+    trim_clipping = forms.BooleanField(
+        label=_("Trim web clippings"),
+        required=False,
+        help_text=_(
+            "Cut off the page chrome (likes, payment, wallet lines) that the report finds "
+            "at the end of notes copied from web pages."
+        ),
+    )
     dry_run = forms.BooleanField(
         label=_("Dry run"),
         required=False,
@@ -98,6 +106,8 @@ class ImportNotesView(FormView):
             form.cleaned_data["files"],
             dry_run=form.cleaned_data["dry_run"],
             default_status=form.cleaned_data["status"],
+            uploader=self.request.user.get_username(),
+            trim_clipping=form.cleaned_data["trim_clipping"],
         )
         rows = [
             (result, outcome_verb(result.outcome, dry_run=report.dry_run))

@@ -101,8 +101,10 @@ class ReaderCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.skipped = (settings.STATIC_URL if settings.STATIC_URL.startswith("/")
-                        else f"/{settings.STATIC_URL}", "/admin/")  # fmt: skip
+        static = settings.STATIC_URL
+        # Never cached: no need to read the content version for them.
+        self.skipped = (static if static.startswith("/") else f"/{static}", "/admin/",
+                        "/healthz", "/search/")  # fmt: skip
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = None

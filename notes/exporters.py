@@ -84,6 +84,13 @@ def note_front_matter(note: Note, category_path: list[str]) -> dict[str, Any]:
     }
     if note.excerpt:
         data["excerpt"] = note.excerpt
+    # Only when they differ from what a Markdown file with front matter means.
+    if note.format != Note.Format.MARKDOWN:
+        data["format"] = note.format
+    if note.language:
+        data["language"] = note.language
+    if note.link_every_section:
+        data["link_every_section"] = True
     for key, value in (note.front_matter or {}).items():
         if key not in FRONT_MATTER_FIELDS:
             data[key] = value

@@ -8,7 +8,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,27 @@ from .models import Category, Note, Tag
 FEED_LENGTH = 20
 
 
+class _EntryLanguage:
+    """Each entry says its note's language (``xml:lang``), which may differ from the
+    feed's: a Chinese note in an English feed, or the other way round."""
+
+    def item_attributes(self, item):
+        attributes = super().item_attributes(item)
+        if item.get("language"):
+            attributes["xml:lang"] = item["language"]
+        return attributes
+
+
+class RssFeed(_EntryLanguage, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(_EntryLanguage, Atom1Feed):
+    pass
+
+
 class LatestNotesFeed(Feed):
+    feed_type = RssFeed
     title = _("Python Notes: latest notes")
     description = _("The latest published notes of the knowledge base.")
 
@@ -31,7 +51,17 @@ class LatestNotesFeed(Feed):
         return (
             self.notes(obj)
             .select_related("category")
-            .only("title", "slug", "excerpt", "auto_excerpt", "created", "updated", "category")
+            .only(
+                "title",
+                "slug",
+                "excerpt",
+                "auto_excerpt",
+                "created",
+                "updated",
+                "category",
+                "language",
+                "text_language",
+            )
             .order_by("-created", "-pk")[:FEED_LENGTH]
         )
 
@@ -50,12 +80,15 @@ class LatestNotesFeed(Feed):
     def item_updateddate(self, item: Note):
         return item.updated
 
+    def item_extra_kwargs(self, item: Note) -> dict:
+        return {"language": item.lang}
+
     def item_categories(self, item: Note):
         return [item.category.name] if item.category else []
 
 
 class LatestNotesAtomFeed(LatestNotesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     subtitle = LatestNotesFeed.description
 
 
@@ -78,7 +111,7 @@ class TagFeed(LatestNotesFeed):
 
 
 class TagAtomFeed(TagFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
 
 class CategoryFeed(LatestNotesFeed):
@@ -100,4 +133,4 @@ class CategoryFeed(LatestNotesFeed):
 
 
 class CategoryAtomFeed(CategoryFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed

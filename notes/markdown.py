@@ -76,6 +76,7 @@ ALLOWED_ATTRIBUTES = {
     "td": {"style", "colspan", "rowspan"},  # style: text-align only, made a class below
     "th": {"style", "colspan", "rowspan"},
     "ol": {"start"},
+    "p": {"class"},
     **{f"h{level}": {"id"} for level in range(1, 7)},
 }
 
@@ -83,7 +84,18 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # `##Title` and `###1.Python中的进程` are headings in real notes even though
 # CommonMark wants a space after the hashes.
-_HEADING_WITHOUT_SPACE = re.compile(r"^(#{1,6})(?=[^#\s])", re.MULTILINE)
+_HEADING_WITHOUT_SPACE = re.compile(r"^(#{1,6})(?=[^#\s!])", re.MULTILINE)
+# A shebang or a coding line pasted from a script is code, never a heading.
+_SCRIPT_COMMENT = re.compile(r"^(?=#!|#[ \t]*-\*-.*-\*-)")
+# Chinese, Japanese and Korean characters and their punctuation (shared with plain_text).
+CJK_CHARACTERS = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_PUNCTUATION = "\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026"
+_CJK = CJK_CHARACTERS + CJK_PUNCTUATION
+# A soft line break between two CJK characters (or CJK punctuation), perhaps with
+# inline markup around it, is nothing at all, as in Pandoc's east_asian_line_breaks:
+# "已经有\n分享" must not read "已经有 分享". Between Latin words it stays a space.
+_CJK_SOFT_BREAK = re.compile(f"([{_CJK}](?:</?[a-z][^<>]*>)*)\n(?=(?:<[a-z][^<>]*>)*[{_CJK}])")
+_PREFORMATTED = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
 # `<img src="a.jpg"/ width="700">`, a stray slash mid-tag that browsers shrug off,
 # makes Python-Markdown escape the whole tag as text.
 _STRAY_SLASH_IN_TAG = re.compile(r"""(<[a-zA-Z][^<>]*?["'])/\s+(?=[a-zA-Z])""")
@@ -99,7 +111,9 @@ class RenderedMarkdown:
 def normalize_source(text: str) -> str:
     """Mend what real notes get wrong and browsers forgive, leaving fenced code alone.
 
-    ``##Heading`` gains its missing space; a stray ``/`` inside an HTML tag goes.
+    ``##Heading`` gains its missing space; ``#!/usr/bin/python`` and
+    ``# -*- coding: utf-8 -*-`` are escaped, so they stay text; a stray ``/`` inside
+    an HTML tag goes.
     """
     out: list[str] = []
     fence: str | None = None
@@ -110,6 +124,8 @@ def normalize_source(text: str) -> str:
         elif fence is not None and match and match.group(1).startswith(fence):
             fence = None
         elif fence is None:
+            if _SCRIPT_COMMENT.match(line):
+                line = "\\" + line.replace("*", "\\*").replace("_", "\\_")
             line = _HEADING_WITHOUT_SPACE.sub(r"\1 ", line)
             line = _STRAY_SLASH_IN_TAG.sub(r"\1 ", line)
         out.append(line)
@@ -163,7 +179,16 @@ def render_markdown(text: str) -> RenderedMarkdown:
     body = md.convert(normalize_source(text.replace("\r\n", "\n")))
     headings: list[tuple[int, str, str]] = []
     _flatten_toc(md.toc_tokens, headings)
+    body = join_cjk_soft_breaks(body)
     return RenderedMarkdown(html=sanitize_html(body), headings=tuple(headings))
+
+
+def join_cjk_soft_breaks(rendered_html: str) -> str:
+    """Drop the line breaks between CJK characters in rendered HTML, outside ``<pre>``."""
+    parts = _PREFORMATTED.split(rendered_html)
+    for index in range(0, len(parts), 2):  # the odd parts are <pre> blocks
+        parts[index] = _CJK_SOFT_BREAK.sub(r"\1", parts[index])
+    return "".join(parts)
 
 
 def plain_text(rendered_html: str) -> str:

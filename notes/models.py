@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from .language import CHINESE, ENGLISH
 from .linking import (
     LinkResult,
     LinkTarget,
@@ -25,7 +26,7 @@ from .linking import (
 )
 from .markdown import render_markdown
 from .note_map import number_code_blocks
-from .note_rendering import RenderedNote, render_note
+from .note_rendering import MARKDOWN, PLAIN_TEXT, RenderedNote, render_note
 from .slugs import fill_slug, slugify_unicode
 
 
@@ -237,12 +238,32 @@ class Note(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
+    class Format(models.TextChoices):
+        MARKDOWN = MARKDOWN, _("Markdown")
+        PLAIN_TEXT = PLAIN_TEXT, _("Plain text")
+
+    class Language(models.TextChoices):
+        CHINESE = CHINESE, _("Chinese")
+        ENGLISH = ENGLISH, _("English")
+
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
         _("slug"), max_length=200, unique=True, allow_unicode=True, blank=True,
         help_text=_("Left blank, it is made from the title. Chinese is kept."),
     )  # fmt: skip
-    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    body = models.TextField(
+        _("body"), blank=True, help_text=_("Markdown or plain text, as the format says.")
+    )
+    format = models.CharField(
+        _("format"), max_length=10, choices=Format.choices, default=Format.MARKDOWN,
+        help_text=_("Plain text keeps its lines as written; its Python code is highlighted."),
+    )  # fmt: skip
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, blank=True,
+        help_text=_("Left blank, it is told from the text."),
+    )  # fmt: skip
+    # The main language of the body's prose, told at every save (notes.language).
+    text_language = models.CharField(max_length=10, editable=False, blank=True)
     body_html = models.TextField(editable=False, blank=True)
     # (level, anchor, text) of each heading: the template draws the table of contents
     # so that the rendered body stays the only HTML trusted as is.
@@ -287,7 +308,7 @@ class Note(models.Model):
     objects = NoteQuerySet.as_manager()
     # Every change is kept; the rendering is derived from the body, so it is not.
     history = HistoricalRecords(
-        excluded_fields=["body_html", "headings", "auto_excerpt"],
+        excluded_fields=["body_html", "headings", "auto_excerpt", "text_language"],
         bases=[NoteHistoryExtras],
         cascade_delete_history=False,
     )
@@ -320,7 +341,7 @@ class Note(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {
                 *update_fields, "slug", "body_html", "headings", "auto_excerpt", "updated",
-                "version",
+                "version", "text_language",
             }  # fmt: skip
         title_changed = self._loaded_title is not None and self._loaded_title != self.title
         # A bare instance given the pk of a stored note updates it: its rows get replaced.
@@ -353,6 +374,11 @@ class Note(models.Model):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def lang(self) -> str:
+        """The note's language for ``lang`` attributes: staff's choice, else the text's."""
+        return self.language or self.text_language or ENGLISH
+
+    @property
     def teaser(self) -> str:
         return self.excerpt or self.auto_excerpt
 
@@ -369,19 +395,21 @@ class Note(models.Model):
         used only if it was made from the current body.
         """
         if prepared is None or not prepared.made_for(
-            self.body, self.title, self.link_every_section
+            self.body, self.format, self.title, self.link_every_section
         ):
             wanted = explicit_link_titles(self.body)
             prepared = render_note(
                 self.body,
                 matcher if matcher is not None else Topic.objects.matcher(),
                 notes_by_title=Note.objects.link_targets_by_title(wanted) if wanted else None,
+                format=self.format,
                 title=self.title,
                 every_section=self.link_every_section,
             )
         self.body_html = prepared.html
         self.headings = prepared.headings
         self.auto_excerpt = prepared.excerpt
+        self.text_language = prepared.language
         # Not a field: handed to the search index, which would otherwise make it again.
         self.plain_text = prepared.text
         return prepared.links

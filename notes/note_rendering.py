@@ -1,4 +1,5 @@
-"""A note's body made ready to store: Markdown rendered, sanitised and topic-linked.
+"""A note's body made ready to store: Markdown or plain text rendered, sanitised and
+topic-linked, and its main language told.
 
 Pure, like the two steps it joins (``notes.markdown`` and ``notes.linking``), so
 an import can run it in worker processes while the main process writes.
@@ -6,28 +7,41 @@ an import can run it in worker processes while the main process writes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .language import main_language
 from .linking import LinkResult, LinkTarget, TopicMatcher, link_html
 from .markdown import excerpt_of, plain_text, render_markdown
+from .plain_text import render_plain_text
+
+MARKDOWN = "markdown"
+PLAIN_TEXT = "text"
+RENDERERS = {MARKDOWN: render_markdown, PLAIN_TEXT: render_plain_text}
+_CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
 class RenderedNote:
-    body: str  # the Markdown it was made from, to tell whether it still applies
+    body: str  # the text it was made from, to tell whether it still applies
     html: str
     headings: list[list]
     excerpt: str
     links: LinkResult
     # The readable text, for the excerpt and the search index (one sanitiser pass for both).
     text: str = ""
+    format: str = MARKDOWN  # what the body was read as
+    language: str = ""  # the main language of its prose ("zh", "en")
     # What else the linking depended on: the title (it names the main topic) and density.
     title: str = ""
     every_section: bool = False
 
-    def made_for(self, body: str, title: str, every_section: bool) -> bool:
-        return (self.body, self.title, self.every_section) == (body, title, every_section)
+    def made_for(self, body: str, format: str, title: str, every_section: bool) -> bool:  # noqa: A002
+        return (self.body, self.format, self.title, self.every_section) == (
+            body, format, title, every_section
+        )  # fmt: skip
 
 
 def render_note(
@@ -35,12 +49,13 @@ def render_note(
     matcher: TopicMatcher,
     *,
     notes_by_title: Mapping[str, LinkTarget] | None = None,
+    format: str = MARKDOWN,  # noqa: A002 (the field's name)
     title: str = "",
     every_section: bool = False,
 ) -> RenderedNote:
     """``title`` names the note's main topic (linked nowhere in it); ``every_section``
     links each topic at its first mention in every section instead of once."""
-    rendered = render_markdown(body)
+    rendered = RENDERERS[format](body)
     main = matcher.first_in(title) if title else None
     links = link_html(
         rendered.html,
@@ -50,6 +65,9 @@ def render_note(
         main_topic=main.key if main else None,
     )
     text = plain_text(links.html)
+    # Code is mostly Latin letters whatever the language its author writes in. Only
+    # letters are counted, so tags are cut out roughly rather than sanitised again.
+    prose = _TAG.sub(" ", _CODE_BLOCK.sub(" ", rendered.html))
     return RenderedNote(
         body=body,
         html=links.html,
@@ -57,6 +75,8 @@ def render_note(
         excerpt=excerpt_of(text),
         links=links,
         text=text,
+        format=format,
+        language=main_language(prose),
         title=title,
         every_section=every_section,
     )

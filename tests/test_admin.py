@@ -45,6 +45,7 @@ def test_staff_can_create_a_note_with_chinese_tags(staff_client):
             "created_0": "2024-05-01",
             "created_1": "10:00:00",
             "front_matter": "{}",
+            "format": "markdown",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -58,7 +59,7 @@ def test_empty_title_in_the_admin_is_refused_with_a_message(staff_client):
     response = staff_client.post(
         reverse("admin:notes_note_add"),
         {"title": "  ", "status": "draft", "body": "kept", "created_0": "2024-05-01",
-         "created_1": "10:00:00", "front_matter": "{}"},
+         "created_1": "10:00:00", "front_matter": "{}", "format": "markdown"},
     )  # fmt: skip
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
@@ -95,3 +96,18 @@ def test_publish_action_publishes_selected_drafts(staff_client):
     )
     note.refresh_from_db()
     assert note.status == Note.Status.PUBLISHED
+
+
+def test_staff_can_switch_a_note_to_plain_text_and_set_its_language(staff_client):
+    note = make_note("Plain", body="# not a heading\n\tindented")
+    response = staff_client.post(
+        reverse("admin:notes_note_change", args=[note.pk]),
+        {"title": "Plain", "slug": note.slug, "status": "published", "tags": "",
+         "body": "# not a heading\n\tindented", "excerpt": "", "created_0": "2024-05-01",
+         "created_1": "10:00:00", "front_matter": "{}", "format": "text", "language": "zh",
+         "seen_version": note.version},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    note.refresh_from_db()
+    assert note.body_html == '<p class="plain"># not a heading\n\tindented</p>'
+    assert (note.format, note.lang) == ("text", "zh")

@@ -150,6 +150,7 @@ def revert_form(note: Note) -> dict:
         "created_0": note.created.strftime("%Y-%m-%d"),
         "created_1": note.created.strftime("%H:%M:%S"),
         "front_matter": "{}",
+        "format": "markdown",
         "seen_version": str(note.version),
     }
 

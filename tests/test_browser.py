@@ -70,7 +70,8 @@ def test_reader_follows_a_topic_link_to_the_topic_page_and_on_to_the_map(live_se
     concurrency = make_topic("Concurrency", parent=python, aliases=["并发"])
     make_topic("GIL", parent=concurrency, aliases=["全局解释器锁"], summary="CPython's big lock.")
     make_topic("Coroutine", parent=concurrency, aliases=["协程"])
-    note = make_note("GIL 笔记", body="CPython 有一把全局解释器锁，协程不受它影响。")
+    # A title naming no topic: a note is never linked to the topic its title names.
+    note = make_note("读书笔记", body="CPython 有一把全局解释器锁，协程不受它影响。")
 
     page.goto(live_server.url + note.get_absolute_url())
     topic_link = page.locator(".note-body a.topic-link", has_text="全局解释器锁")
@@ -79,20 +80,20 @@ def test_reader_follows_a_topic_link_to_the_topic_page_and_on_to_the_map(live_se
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "GIL"
     assert page.get_by_text("CPython's big lock.").is_visible()
-    assert page.locator(".mention").get_by_role("link", name="GIL 笔记").is_visible()
+    assert page.locator(".mention").get_by_role("link", name="读书笔记").is_visible()
     # The local map draws the parent as a link too.
     assert page.locator("svg.mindmap a[href='/topics/concurrency/']").count() == 1
 
     page.locator(".breadcrumbs").get_by_role("link", name="Map").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Topic map"
-    svg_links = page.locator("svg.mindmap a")
+    svg_links = page.locator("svg.mindmap a.node-link")
     assert svg_links.count() == 4
     box_before = page.locator("svg.mindmap").get_attribute("viewBox")
     page.get_by_role("button", name="Zoom in").click()
     assert page.locator("svg.mindmap").get_attribute("viewBox") != box_before
     page.screenshot(path=str(ARTIFACTS / "map.png"))
-    page.locator("svg.mindmap a[href='/topics/coroutine/']").click()
+    page.locator("svg.mindmap a.node-link[href='/topics/coroutine/']").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Coroutine"
 
@@ -131,3 +132,29 @@ def test_pages_and_admin_run_under_the_content_security_policy(live_server, page
     page.fill("#id_body", "**previewed** text")
     page.locator(".note-preview strong", has_text="previewed").wait_for(timeout=5000)
     assert violations == []
+
+
+def test_a_plain_text_seed_reads_with_its_code_lines_and_contents(live_server, browser, seeds):
+    from notes.importers import import_paths
+    from notes.models import Note
+
+    (path,) = seeds.glob("004_*")
+    import_paths([path], default_status="published")
+    note = Note.objects.get()
+    for width in (1280, 390):
+        context = browser.new_context(locale="en-US", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(live_server.url + note.get_absolute_url())
+        assert page.locator("article.note").get_attribute("lang") == "zh"
+        toc = page.locator(".toc li")
+        assert toc.first.inner_text().startswith(">v0.1.0")
+        assert not any(text.startswith("#") for text in toc.all_inner_texts())
+        code = page.locator(".note-body .highlight")
+        assert code.first.inner_text().startswith("import os")
+        assert "pid = os.fork()\nif pid == 0:" in code.first.inner_text()
+        # Lines the author broke stay broken, tabs and all.
+        prose = page.locator(".note-body p.plain", has_text="fork()返回两次")
+        assert prose.evaluate("p => getComputedStyle(p).whiteSpace") == "pre-wrap"
+        assert prose.bounding_box()["height"] > 3 * 20
+        page.screenshot(path=str(ARTIFACTS / f"plain-text-{width}.png"), full_page=True)
+        context.close()

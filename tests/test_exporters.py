@@ -30,6 +30,8 @@ def snapshot() -> list[tuple]:
             note.updated,
             note.excerpt,
             note.front_matter,
+            note.format,
+            note.language,
         )
         for note in Note.objects.all()
     )
@@ -61,6 +63,12 @@ def notes():
     make_note("Bare CR ending", body="odd\r")
     make_note("Empty", body="")
     make_note("---", body="---\nnot front matter\n---\n", tags=["true", "123", "a:b"])
+    make_note(
+        "Plain text",
+        body="##not a heading\n\tindented *as written*\r\n\n>v0.1 小结\n",
+        format=Note.Format.PLAIN_TEXT,
+        language=Note.Language.CHINESE,
+    )
 
 
 def test_each_note_is_written_as_category_slash_date_slug_md(notes, tmp_path):
@@ -181,3 +189,26 @@ def test_a_new_slug_in_an_edited_export_moves_the_note_when_it_is_free(tmp_path)
     result = import_paths([path]).results[0]
     assert result.warnings == ['slug "taken" is taken or invalid; kept "python-closures"']
     assert Note.objects.get(title="Closures").slug == "python-closures"
+
+
+def test_linking_in_every_section_survives_export_and_import(tmp_path):
+    from notes.models import Topic
+
+    Topic.objects.create(name="GIL")
+    body = "## One\n\nThe GIL.\n\n## Two\n\nThe GIL again."
+    make_note("Dense", body=body, link_every_section=True)
+    (path,) = export_notes(tmp_path)
+    assert "link_every_section: true" in path.read_text(encoding="utf-8")
+    wipe()
+    import_paths([path])
+    note = Note.objects.get()
+    assert note.link_every_section
+    assert note.body_html.count('href="/topics/gil/"') == 2
+
+
+def test_a_link_every_section_key_that_is_not_a_boolean_is_refused(tmp_path):
+    path = tmp_path / "bad.md"
+    path.write_text("---\ntitle: Bad\nlink_every_section: often\n---\nText\n", "utf-8")
+    result = import_paths([path]).results[0]
+    assert result.outcome is Outcome.FAILED
+    assert "link_every_section 'often' is neither true nor false" in result.reason

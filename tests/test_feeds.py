@@ -77,3 +77,21 @@ def test_sitemap_lists_published_notes_topics_and_tags_but_no_drafts(client):
     assert "http://testserver/tags/public-tag/" in locations
     assert f"http://testserver{draft.get_absolute_url()}" not in locations
     assert "http://testserver/tags/secret-tag/" not in locations
+
+
+def test_feed_entries_carry_their_notes_language(client):
+    make_note("协程笔记", body="关于协程的笔记，协程是用户空间的线程。")
+    make_note("Closures", body="A closure keeps the variables it uses.")
+    feed = ET.fromstring(client.get(reverse("feed-atom")).content)
+    langs = {
+        entry.find(f"{ATOM}title").text: entry.get("{http://www.w3.org/XML/1998/namespace}lang")
+        for entry in feed.findall(f"{ATOM}entry")
+    }
+    assert langs == {"协程笔记": "zh", "Closures": "en"}
+    rss = ET.fromstring(client.get(reverse("feed-rss")).content)
+    assert [
+        item.get("{http://www.w3.org/XML/1998/namespace}lang") for item in rss.iter("item")
+    ] == [
+        "en",
+        "zh",
+    ]

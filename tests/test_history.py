@@ -22,6 +22,7 @@ def change_form_data(note: Note, **overrides) -> dict:
         "created_0": note.created.strftime("%Y-%m-%d"),
         "created_1": note.created.strftime("%H:%M:%S"),
         "front_matter": "{}",
+        "format": "markdown",
         "seen_version": str(note.version),
     }
     data.update(overrides)

@@ -117,7 +117,7 @@ REFUSED = {
     "binary.md": "binary file",
     "empty.md": "the file is empty",
     "blank.txt": "the file is empty",
-    "undecodable.txt": "not text in UTF-8 or GB18030/GBK",
+    "undecodable.txt": "not text in UTF-8, UTF-16, GB18030/GBK or Big5",
     "oversized.md": "larger than the 5 MiB limit for a note",
 }
 
@@ -159,7 +159,7 @@ def test_the_report_names_the_encoding_it_detected(corpus):
     out = StringIO()
     with pytest.raises(CommandError):
         call_command("import_notes", str(corpus / "gbk.txt"), str(corpus / "empty.md"), stdout=out)
-    assert "(read as GB18030)" in out.getvalue()
+    assert "(read as GB18030;" in out.getvalue()
 
 
 def test_a_dry_run_of_the_corpus_writes_nothing_and_still_fails(corpus):
@@ -186,6 +186,7 @@ def test_progress_bar_goes_to_stderr_when_asked(corpus):
 
 def test_large_imports_render_in_worker_processes_with_the_same_result(tmp_path, monkeypatch):
     from notes import importers
+    from notes.importers import workers
     from tests.factories import make_topic
 
     make_topic("GIL", aliases=["全局解释器锁"])
@@ -203,7 +204,7 @@ def test_large_imports_render_in_worker_processes_with_the_same_result(tmp_path,
         return real_import_one(self, item, prepared)
 
     monkeypatch.setattr(importers.NoteImporter, "import_one", spy)
-    monkeypatch.setattr(importers, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 2)
     report = importers.import_paths([tmp_path])
     assert report.counts[importers.Outcome.CREATED] == 6
     assert prepared_in_workers == [True] * 6
@@ -211,10 +212,17 @@ def test_large_imports_render_in_worker_processes_with_the_same_result(tmp_path,
 
     Note.objects.all().delete()
     prepared_in_workers.clear()
-    monkeypatch.setattr(importers, "PARALLEL_MIN_FILES", 10_000)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 10_000)
     importers.import_paths([tmp_path])
     assert prepared_in_workers == [False] * 6
     sequential = {n.title: (n.body_html, n.auto_excerpt) for n in Note.objects.all()}
     assert parallel == sequential
     assert 'href="/topics/gil/"' in parallel["Note 1"][0]
     assert 'href="/notes/note-0/"' in parallel["Note 5"][0]
+
+
+def test_trim_clipping_option_cuts_page_chrome(seeds):
+    (path,) = seeds.glob("003_*")
+    out, _ = run(str(path), "--trim-clipping")
+    assert "warning: cut off what looks like web page chrome from line" in out
+    assert "余额充值" not in Note.objects.get().body

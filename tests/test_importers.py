@@ -3,10 +3,13 @@
 import codecs
 import contextlib
 import datetime as dt
+import os
 import re
+from pathlib import Path
 
 import pytest
 from django.db import OperationalError
+from django.utils import timezone
 
 from notes.importers import (
     MAX_FILE_BYTES,
@@ -212,7 +215,7 @@ def test_crlf_files_parse_like_lf_files_and_keep_their_line_breaks_in_the_body()
         (b" \n\r\n\t", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         (bytes(range(1, 32)) * 20, "binary"),
-        (b"title\n\x80\x80 body", "not text in UTF-8 or GB18030/GBK"),
+        (b"title\n\x80\x80 body", "not text in UTF-8, UTF-16, GB18030/GBK or Big5"),
         (b"x" * (MAX_FILE_BYTES + 1), "larger than the 5 MiB limit"),
     ],
 )
@@ -314,16 +317,16 @@ def test_categories_nest_in_jekyll_order_and_existing_ones_are_reused(tmp_path):
 
 @pytest.mark.django_db
 def test_a_file_failing_half_way_leaves_nothing_behind_and_the_rest_imports(tmp_path, monkeypatch):
-    import notes.importers as importers
+    import notes.importers.batching as batching
 
-    real_save = importers.save_note
+    real_save = batching.save_note
 
     def save_then_fail(note, tags):
         real_save(note, tags)
         if note.title == "Bad":
             raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(importers, "save_note", save_then_fail)
+    monkeypatch.setattr(batching, "save_note", save_then_fail)
     write(tmp_path, "1-bad.md", "---\ntitle: Bad\ncategories: [Shared]\ntags: [only-bad]\n---\n")
     write(tmp_path, "2-good.md", "---\ntitle: Good\ncategories: [Shared]\n---\n")
     report = import_paths([tmp_path])
@@ -395,10 +398,10 @@ def failing_commit(times: int):
 
 @pytest.mark.django_db
 def test_a_batch_that_cannot_commit_is_written_again_one_file_at_a_time(tmp_path, monkeypatch):
-    import notes.importers as importers
+    import notes.importers.batching as batching
 
     monkeypatch.setattr(NoteImporter, "batch_size", 2)
-    monkeypatch.setattr(importers, "content_version_bumped_at_end", failing_commit(1))
+    monkeypatch.setattr(batching, "content_version_bumped_at_end", failing_commit(1))
     for name in "abc":
         write(
             tmp_path, f"{name}.md", f"---\ntitle: Note {name}\ntags: [t{name}]\n---\nBody {name}\n"
@@ -411,9 +414,9 @@ def test_a_batch_that_cannot_commit_is_written_again_one_file_at_a_time(tmp_path
 
 @pytest.mark.django_db
 def test_a_file_whose_commit_fails_is_reported_and_leaves_nothing(tmp_path, monkeypatch):
-    import notes.importers as importers
+    import notes.importers.batching as batching
 
-    monkeypatch.setattr(importers, "content_version_bumped_at_end", failing_commit(99))
+    monkeypatch.setattr(batching, "content_version_bumped_at_end", failing_commit(99))
     write(tmp_path, "a.md", "---\ntitle: A\ntags: [lost]\n---\nBody\n")
     report = import_paths([tmp_path])
     assert [(r.outcome, r.reason) for r in report.results] == [
@@ -445,7 +448,11 @@ def test_a_batch_of_files_retires_cached_pages_once(tmp_path):
 def test_the_fast_yaml_loader_reads_front_matter_as_the_checked_one_does(front_matter):
     import yaml
 
-    from notes.importers import _FastFrontMatterLoader, _FrontMatterLoader, _QuotedName
+    from notes.importers.front_matter import (
+        _FastFrontMatterLoader,
+        _FrontMatterLoader,
+        _QuotedName,
+    )
 
     slow = yaml.load(front_matter, Loader=_FrontMatterLoader)  # noqa: S506
     fast = yaml.load(front_matter, Loader=_FastFrontMatterLoader)  # noqa: S506
@@ -453,3 +460,218 @@ def test_the_fast_yaml_loader_reads_front_matter_as_the_checked_one_does(front_m
     assert [isinstance(v, _QuotedName) for v in fast.values()] == [
         isinstance(v, _QuotedName) for v in slow.values()
     ]
+
+
+# --- front matter a person gets wrong: a sentence, never a raw exception -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("---\ntitle: t\ndate: 0001-01-01\n---\nb\n", "date: '0001-01-01' is outside the dates"),
+        (
+            "---\ntitle: t\ndate: 9999-12-31 -1200\n---\nb\n",
+            "date: '9999-12-31 -1200' is outside the dates",
+        ),
+        ("---\ntitle: t\ndate: 2014-13-01\n---\nb\n", "date: '2014-13-01' is not a real date"),
+        ("---\ntitle: t\nupdated: 2014-02-30\n---\nb\n", "updated: '2014-02-30' is not a real"),
+        ("---\ntitle: t\nscore: .nan\n---\nb\n", "score: nan is not a number that can be stored"),
+        ("---\ntitle: [a, b]\n---\nb\n", "title: ['a', 'b'] is a list or a map"),
+        # Python's loader (used when the text holds a `*`) recurses once per level.
+        ("---\ntitle: t*\nx: " + "[" * 3000 + "]" * 3000 + "\n---\nb\n", "nested too deeply"),
+    ],
+)
+def test_front_matter_mistakes_are_refused_with_a_sentence_naming_the_key(text, reason):
+    with pytest.raises(NoteFileError, match=re.escape(reason)):
+        parse_note_text(text)
+
+
+def test_an_impossible_date_under_a_key_of_its_own_is_kept_as_written():
+    parsed = parse_note_text("---\ntitle: t\nwhen: 2014-13-01\n---\nb\n")
+    assert parsed.extra == {"when": "2014-13-01"}
+
+
+@pytest.mark.django_db
+def test_front_matter_mistakes_import_as_failed_files_and_write_nothing(tmp_path):
+    (tmp_path / "nan.md").write_text("---\ntitle: t\nscore: .nan\n---\nb\n")
+    (tmp_path / "old.md").write_text("---\ntitle: t\ndate: 0001-01-01\n---\nb\n")
+    report = import_paths([tmp_path])
+    assert [r.outcome for r in report.results] == [Outcome.FAILED, Outcome.FAILED]
+    assert not any("Error" in r.reason for r in report.results)
+    assert not Note.objects.exists()
+
+
+# --- the note's format -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "note_format"),
+    [
+        ("a.txt", b"Title\n\n# not a heading\n", "text"),
+        ("a.TXT", b"Title\n\ntext\n", "text"),
+        ("a.txt", b"---\ntitle: t\n---\n# a heading\n", "markdown"),
+        ("a.md", b"Title\n\ntext\n", "markdown"),
+        ("a.markdown", b"Title\n\ntext\n", "markdown"),
+        ("a.md", b"---\ntitle: t\nformat: text\n---\nplain\n", "text"),
+    ],
+)
+def test_the_format_comes_from_front_matter_or_the_file_name(name, content, note_format):
+    assert parse_note_bytes(content, name=name).format == note_format
+
+
+def test_an_unknown_format_or_language_is_refused_with_a_sentence():
+    with pytest.raises(NoteFileError, match="format: 'rst' is neither"):
+        parse_note_text("---\ntitle: t\nformat: rst\n---\n")
+    with pytest.raises(NoteFileError, match="language: 'fr' is neither"):
+        parse_note_text("---\ntitle: t\nlanguage: fr\n---\n")
+
+
+@pytest.mark.django_db
+def test_seed_plain_text_notes_import_as_plain_text_and_chinese(seeds):
+    import_paths([seeds])
+    by_name = {Path(note.source).name[:3]: note for note in Note.objects.all()}
+    assert {key: note.format for key, note in by_name.items()} == {
+        "000": "markdown", "001": "markdown", "002": "text", "003": "text", "004": "text",
+    }  # fmt: skip
+    assert {note.lang for note in by_name.values()} == {"zh"}
+    # A line break inside a Chinese sentence of the Markdown post is no space.
+    text = re.sub(r"<[^>]+>", "", by_name["000"].body_html)
+    assert "已经有分享" in text and "稳定性差" in text
+
+
+# --- encodings, binary files, mojibake -------------------------------------------------
+
+BIG5_NOTE = (
+    "協程筆記\n\n協程是一種使用者空間的執行緒，由程式自己排程。\n"
+    "全域直譯器鎖讓同一時刻只有一個執行緒執行位元組碼。\n"
+)
+
+
+def test_a_big5_note_from_taiwan_is_read_as_big5():
+    parsed = parse_note_bytes(BIG5_NOTE.encode("big5"), name="協程.txt")
+    assert (parsed.title, parsed.encoding) == ("協程筆記", "big5")
+    assert parsed.body.startswith("協程是一種使用者空間的執行緒")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "expected"),
+    [("进程\n线程\n", "gbk", "gb18030"), ("進程\n線程\n", "big5", "big5")],
+)
+def test_two_words_are_enough_to_tell_gbk_from_big5(text, encoding, expected):
+    parsed = parse_note_bytes(text.encode(encoding), name="n.txt")
+    assert (parsed.title, parsed.body, parsed.encoding) == (*text.split(), expected)
+
+
+def test_utf16_without_a_bom_is_read():
+    parsed = parse_note_bytes(
+        "协程笔记\n\n用户空间的线程 hello\n".encode("utf-16-le"), name="n.txt"
+    )
+    assert (parsed.title, parsed.encoding) == ("协程笔记", "utf-16")
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        # No NUL byte in its first bytes: today's check for binary would not see it.
+        (b"\x89PNG\r\n\x1a\nng" + bytes(range(0x80, 0xFF)) * 3, "a PNG image"),
+        (b"\xff\xd8\xff\xe0\x10JFIF" + b"\xa4\xa4" * 50, "a JPEG image"),
+        (b"GIF89a" + b"\xb0\xa1" * 50, "a GIF image"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
+        (b"PK\x03\x04" + b"\xb0\xa1" * 50, "a zip archive"),
+        (b"\x7fELF\x02\x01\x01" + b"\xb0\xa1" * 50, "an ELF program"),
+    ],
+)
+def test_files_that_start_like_a_binary_format_are_refused(raw, kind):
+    with pytest.raises(NoteFileError, match=f"binary file: it starts like {kind}"):
+        parse_note_bytes(raw, name="photo.md")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        bytes(__import__("random").Random(1).randrange(128, 256) for _ in range(500)),
+        "协程是一种用户空间的线程".encode().decode("gbk", "replace").encode("gb18030"),
+        "Café crème brûlée, naïve façade.".encode("latin-1"),
+    ],
+)
+def test_bytes_that_read_as_no_coherent_text_are_refused_not_imported_as_mojibake(raw):
+    with pytest.raises(NoteFileError, match="not text in UTF-8, UTF-16, GB18030/GBK or Big5"):
+        parse_note_bytes(raw, name="n.txt")
+
+
+# --- dates --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_note_without_a_date_takes_its_files_modification_time(tmp_path):
+    path = tmp_path / "old.txt"
+    path.write_text("Pycon 2014\n\n写于很久以前\n", encoding="utf-8")
+    written = dt.datetime(2014, 11, 6, 10, 0, tzinfo=dt.UTC)
+    os.utime(path, (written.timestamp(), written.timestamp()))
+    result = import_note_file(path)
+    assert Note.objects.get().created == written
+    assert result.date_source == "file's modification time"
+    assert "dated by its file's modification time" in result.describe()
+
+
+@pytest.mark.django_db
+def test_a_dated_front_matter_or_file_name_wins_over_the_modification_time(tmp_path):
+    (tmp_path / "2014-11-06-pycon.md").write_text("Pycon\n\ntext\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\ntitle: B\ndate: 2015-01-02\n---\nb\n", encoding="utf-8")
+    report = import_paths([tmp_path])
+    assert [r.date_source for r in report.results] == ["file name", "front matter"]
+    dates = {note.title: timezone.localdate(note.created) for note in Note.objects.all()}
+    assert dates == {"Pycon": dt.date(2014, 11, 6), "B": dt.date(2015, 1, 2)}
+
+
+@pytest.mark.django_db
+def test_a_re_import_of_a_changed_file_keeps_the_date_it_was_first_given(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("Note\n\nfirst\n", encoding="utf-8")
+    os.utime(path, (1_400_000_000, 1_400_000_000))
+    import_note_file(path)
+    path.write_text("Note\n\nsecond\n", encoding="utf-8")
+    import_note_file(path)
+    assert Note.objects.get().created.timestamp() == 1_400_000_000
+
+
+# --- web clippings ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_seed_003_warns_of_page_chrome_naming_its_line_and_keeps_it(seeds):
+    (path,) = seeds.glob("003_*")
+    (result,) = import_paths([path]).results
+    line = path.read_text(encoding="utf-8").splitlines().index("  • 0") + 1
+    assert result.warnings == [
+        f'the end looks like web page chrome (likes, payment...) from line {line} ("• 0"); '
+        'import with "trim clipping" to cut it off'
+    ]
+    assert "红包" in Note.objects.get().body
+
+
+@pytest.mark.django_db
+def test_trim_clipping_cuts_the_chrome_off_seed_003_and_nothing_else(seeds):
+    (path,) = seeds.glob("003_*")
+    import_paths([path])
+    (result,) = import_paths([path], trim_clipping=True).results
+    assert result.outcome is Outcome.UPDATED
+    body = Note.objects.get().body
+    assert "红包" not in body and "点赞" not in body
+    assert body.endswith("需要我们自己来做调度,操作系统不会主动调度任务。")
+    assert body == path.read_text(encoding="utf-8").split("\n  • 0")[0].split("\n", 2)[2].strip()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", ["000", "001", "002", "004"])
+def test_notes_without_page_chrome_get_no_warning_and_lose_nothing(seeds, number):
+    (path,) = seeds.glob(f"{number}_*")
+    (result,) = import_paths([path], trim_clipping=True).results
+    assert not any("chrome" in warning for warning in result.warnings)
+    note = Note.objects.get()
+    assert note.body == parse_note_bytes(path.read_bytes(), name=path.name).body
+
+
+def test_a_notes_own_short_last_lines_are_not_chrome():
+    text = "Title\n\n正文第一段，说明了很多。\n\n小结\n1. 进程\n2. 线程\n3. 协程\n4. 分享一下\n"
+    assert parse_note_text(text).warnings == []

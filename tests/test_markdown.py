@@ -135,3 +135,24 @@ def test_code_is_highlighted_exactly_as_pygments_own_formatter_does():
         fast = CodeHilite(code, pygments_formatter=StyleTableOnceFormatter, **options).hilite()
         assert fast == plain
     assert '<span class="k">def</span>' in plain
+
+
+def test_shebang_and_coding_lines_are_never_headings():
+    rendered = render_markdown("#!/usr/bin/python\n# -*- coding: utf-8 -*-\n\n##Real\n")
+    assert rendered.headings == ((2, "real", "Real"),)
+    assert "<p>#!/usr/bin/python\n# -*- coding: utf-8 -*-</p>" in rendered.html
+
+
+def test_a_soft_break_between_chinese_characters_renders_as_nothing():
+    html = render_markdown("今年已经有\n分享，稳定\n性差，幸运的是\n，免费\n").html
+    assert "<p>今年已经有分享，稳定性差，幸运的是，免费</p>" in html
+
+
+def test_a_soft_break_between_latin_words_stays_a_space():
+    html = render_markdown("Python 是\nLatin words\nstay apart 中文\n**粗**\n体\n").html
+    assert "<p>Python 是\nLatin words\nstay apart 中文<strong>粗</strong>体</p>" in html
+
+
+def test_chinese_line_breaks_inside_code_are_kept():
+    html = render_markdown("```\n中\n文\n```\n\n    缩进\n    代码\n").html
+    assert "中\n文" in html and "缩进\n代码" in html

@@ -52,3 +52,22 @@ def test_stored_counts_are_filled_for_notes_already_there():
 def _latest() -> str:
     executor = MigrationExecutor(connection)
     return max(name for app, name in executor.loader.graph.leaf_nodes() if app == "notes")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notes_already_there_learn_their_language_and_stay_markdown():
+    apps = migrate_to(("notes", "0006_note_counts"))
+    try:
+        Note = apps.get_model("notes", "Note")
+        # The code, all Latin letters, does not count: the prose is Chinese.
+        code = "<pre><code>import asyncio\nasyncio.run(main())</code></pre>"
+        html = f"<p>协程是用户空间的线程。</p>{code}"
+        Note.objects.create(title="协程", slug="xie-cheng", body_html=html)
+        Note.objects.create(title="GIL", slug="gil", body_html="<p>One thread at a time.</p>")
+        apps = migrate_to(("notes", "0007_format_and_language"))
+        notes = apps.get_model("notes", "Note").objects.values_list(
+            "slug", "text_language", "format"
+        )
+        assert sorted(notes) == [("gil", "en", "markdown"), ("xie-cheng", "zh", "markdown")]
+    finally:
+        migrate_to(("notes", _latest()))

@@ -156,3 +156,10 @@ def test_related_topics_leave_out_the_topics_own_subtree_and_parent(client, smal
     make_note(body="并发, GIL, 线程 and 闭包.")
     related = client.get(reverse("notes:topic-detail", args=["concurrency"])).context["related"]
     assert [topic.name for topic in related] == ["Closure"]
+
+
+def test_a_mention_card_carries_its_notes_language(client):
+    make_topic("GIL", aliases=["全局解释器锁"])
+    make_note("锁", body="CPython 的全局解释器锁让同一时刻只有一个线程执行字节码。")
+    content = client.get("/topics/gil/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<article class="note-card mention" lang="zh">' in content

@@ -186,3 +186,27 @@ def test_health_check_answers_ok_without_the_database(client, django_assert_num_
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_a_chinese_note_says_lang_zh_whatever_the_interface_language(client):
+    note = make_note("协程", body="协程是一种用户空间的线程，由程序自己调度。")
+    content = client.get(note.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in content
+    assert '<article class="note" lang="zh">' in content
+    home = client.get(reverse("notes:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<article class="note-card" lang="zh">' in home
+
+
+def test_staff_can_override_a_notes_language(client):
+    note = make_note("Mixed", body="协程是一种用户空间的线程。", language="en")
+    assert note.lang == "en"
+    content = client.get(note.get_absolute_url()).content.decode()
+    assert '<article class="note" lang="en">' in content
+
+
+def test_a_plain_text_note_page_keeps_its_lines_and_highlights_its_code(client):
+    body = "第一行，写在这里。\n\t缩进的第二行\n\nimport os\npid = os.fork()\n"
+    note = make_note("纯文本", body=body, format="text")
+    content = client.get(note.get_absolute_url()).content.decode()
+    assert '<p class="plain">第一行，写在这里。\n\t缩进的第二行</p>' in content
+    assert '<div class="highlight"><pre id="code-1">' in content

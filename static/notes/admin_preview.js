@@ -3,6 +3,7 @@
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
   const body = document.getElementById("id_body");
+  const format = document.getElementById("id_format");
   const preview = document.querySelector(".note-preview");
   if (!body || !preview) return;
   const csrf = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -11,6 +12,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const refresh = async () => {
     const form = new FormData();
     form.append("body", body.value);
+    if (format) form.append("format", format.value);
     const response = await fetch(url, {
       method: "POST",
       body: form,
@@ -26,4 +28,5 @@ document.addEventListener("DOMContentLoaded", () => {
     clearTimeout(timer);
     timer = setTimeout(refresh, 400);
   });
+  if (format) format.addEventListener("change", refresh);
 });

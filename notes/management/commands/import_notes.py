@@ -49,7 +49,8 @@ class ProgressBar:
 class Command(BaseCommand):
     help = (
         "Import notes from files and folders (recursively): Jekyll posts with YAML front "
-        "matter and plain-text or Markdown notes, in UTF-8 or GB18030/GBK. Importing a "
+        "matter and plain-text or Markdown notes, in UTF-8, UTF-16, GB18030/GBK or Big5. "
+        "Importing a "
         "file again updates its note; unchanged files are skipped. Files larger than "
         f"{MAX_FILE_BYTES // 1024 // 1024} MiB are refused. Exits with status 1 when any "
         "file failed."
@@ -69,12 +70,18 @@ class Command(BaseCommand):
             help="Status of notes whose file does not give one (default: draft).",
         )
         parser.add_argument(
+            "--trim-clipping",
+            action="store_true",
+            help="Cut off the page chrome (likes, payment, wallet lines) that the report "
+            "finds at the end of notes copied from web pages.",
+        )
+        parser.add_argument(
             "--progress",
             action="store_true",
             help="Show a progress bar even when stderr is not a terminal.",
         )
 
-    def handle(self, *args, paths, dry_run, status, progress, verbosity, **options):
+    def handle(self, *args, paths, dry_run, status, progress, trim_clipping, verbosity, **options):
         items = collect_paths(paths)
         bar = None
         if progress or self.stderr.isatty():
@@ -89,7 +96,7 @@ class Command(BaseCommand):
             if bar:
                 bar.update(done)
 
-        importer = NoteImporter(default_status=status, dry_run=dry_run)
+        importer = NoteImporter(default_status=status, dry_run=dry_run, trim_clipping=trim_clipping)
         report = importer.run(items, on_result=on_result)
         if bar:
             bar.finish()

@@ -30,7 +30,7 @@ def count_subtrees(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notes', '0006_note_counts'),
+        ('notes', '0007_format_and_language'),
     ]
 
     operations = [

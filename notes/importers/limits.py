@@ -1,0 +1,15 @@
+"""How much an import reads. Read as ``limits.NAME`` at the time of use, so that one
+setting (or one test's monkeypatch) holds for every module of the importer."""
+
+MiB = 1024 * 1024
+# A note is text: the largest real note in the seeds is 10 KB. Anything bigger than
+# this is almost certainly a log, a dump or a mistake, and is refused unread.
+MAX_FILE_BYTES = 5 * MiB
+# Zip uploads are decompressed in memory, so both the number of members and their
+# total uncompressed size are bounded before anything is read.
+MAX_ZIP_MEMBERS = 2000
+MAX_ZIP_BYTES = 100 * MiB
+
+
+def too_large(size: int) -> str:
+    return f"larger than the {MAX_FILE_BYTES // MiB} MiB limit for a note ({size:,} bytes)"

@@ -1,0 +1,92 @@
+"""What an import did to each file, and the sum of it."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+class Outcome(enum.Enum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+    IGNORED = "ignored"
+
+
+_DRY_RUN_VERBS = {
+    Outcome.CREATED: "would create",
+    Outcome.UPDATED: "would update",
+    Outcome.FAILED: "would refuse",
+}
+
+
+def outcome_verb(outcome: Outcome, *, dry_run: bool = False) -> str:
+    return _DRY_RUN_VERBS.get(outcome, outcome.value) if dry_run else outcome.value
+
+
+@dataclass
+class ImportResult:
+    label: str
+    outcome: Outcome
+    reason: str = ""  # why a file failed or was ignored
+    title: str = ""
+    slug: str = ""
+    encoding: str = ""
+    date_source: str = ""  # where a new note's date came from
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def failed(cls, label: str, reason: str) -> ImportResult:
+        return cls(label, Outcome.FAILED, reason=reason)
+
+    @classmethod
+    def ignored(cls, label: str, reason: str) -> ImportResult:
+        return cls(label, Outcome.IGNORED, reason=reason)
+
+    def describe(self, *, dry_run: bool = False) -> str:
+        """One line for the report: what happened to which file, and why."""
+        line = f"{outcome_verb(self.outcome, dry_run=dry_run)}: {self.label}"
+        if self.reason:
+            line += f": {self.reason}"
+        elif self.slug:
+            line += f" -> {self.slug}"
+            if self.details:
+                line += f" ({'; '.join(self.details)})"
+        return line
+
+    @property
+    def details(self) -> list[str]:
+        """How the file was read: its encoding, and where a new note's date came from."""
+        details = [f"read as {self.encoding.upper()}"] if self.encoding else []
+        if self.date_source:
+            details.append(f"dated by its {self.date_source}")
+        return details
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool = False
+    results: list[ImportResult] = field(default_factory=list)
+
+    @property
+    def counts(self) -> Counter[Outcome]:
+        return Counter(result.outcome for result in self.results)
+
+    @property
+    def failed(self) -> list[ImportResult]:
+        return [result for result in self.results if result.outcome is Outcome.FAILED]
+
+    def summary(self) -> str:
+        """``created: 3, updated: 0, unchanged: 2, failed: 1``, and what was ignored."""
+        counts = self.counts
+        line = ", ".join(
+            f"{outcome_verb(outcome, dry_run=self.dry_run)}: {counts[outcome]}"
+            for outcome in (Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED, Outcome.FAILED)
+        )
+        if counts[Outcome.IGNORED]:
+            line += f" ({counts[Outcome.IGNORED]} other files ignored)"
+        if self.dry_run:
+            line += "; dry run, nothing was written"
+        return line

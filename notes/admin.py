@@ -20,6 +20,11 @@ from .models import Category, Note, NoteLink, Tag, Topic, TopicAlias
 # The project files tags under notes.Tag (Unicode slugs); taggit's own table stays unused.
 admin.site.unregister(TaggitDefaultTag)
 
+# Staff should know which site they are editing, not read "Django administration".
+admin.site.site_header = _("Python Notes administration")
+admin.site.site_title = _("Python Notes admin")
+admin.site.index_title = _("Notes, topics and links")
+
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
@@ -214,7 +219,7 @@ class MissingTargetFilter(admin.SimpleListFilter):
 class NoteLinkAdmin(admin.ModelAdmin):
     """The [[links]] written in notes; filter on “Missing” for targets still to write."""
 
-    list_display = ["target_text", "source", "target_note", "target_topic", "missing"]
+    list_display = ["target_text", "source", "target_note", "target_topic", "target_found"]
     list_filter = [MissingTargetFilter]
     list_select_related = ["source", "target_note", "target_topic"]
     search_fields = ["target_text", "source__title"]
@@ -225,6 +230,8 @@ class NoteLinkAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("missing"), boolean=True)
-    def missing(self, link: NoteLink) -> bool:
-        return link.is_missing
+    # A green tick for a link that works, a red cross for a broken one: the admin's
+    # boolean icons read as good and bad, so the column asks the good question.
+    @admin.display(description=_("target found"), boolean=True)
+    def target_found(self, link: NoteLink) -> bool:
+        return not link.is_missing

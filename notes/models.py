@@ -22,6 +22,7 @@ from .linking import (
     explicit_link_titles,
     hide_note_links,
     link_html,
+    offer_missing_notes,
 )
 from .markdown import render_markdown
 from .note_rendering import RenderedNote, render_note
@@ -376,8 +377,13 @@ class Note(models.Model):
 
     def body_html_for(self, user) -> str:
         """The rendered body as ``user`` may read it: for readers, ``[[links]]`` to notes
-        they cannot see (drafts) look exactly like links to nothing."""
-        if (user.is_active and user.is_staff) or "note-link" not in self.body_html:
+        they cannot see (drafts) look exactly like links to nothing; for staff who may
+        add notes, a link to nothing opens the add form with its title filled in."""
+        if user.is_active and user.is_staff:
+            if user.has_perm("notes.add_note"):
+                return offer_missing_notes(self.body_html, reverse("admin:notes_note_add"))
+            return self.body_html
+        if "note-link" not in self.body_html:
             return self.body_html
         hidden = (
             Note.objects.exclude(status=Note.Status.PUBLISHED)

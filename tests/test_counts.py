@@ -223,3 +223,15 @@ def test_recount_notes_command_repairs_counts_and_the_search_index(world):
     call_command("recount_notes", stdout=io.StringIO())
     assert_counts_true()
     assert SearchEntry.objects.count() == Note.objects.count()
+
+
+def test_recount_notes_rerender_gives_stored_notes_the_new_excerpt_without_a_version():
+    from django.core.management import call_command
+
+    note = make_note("Old", body="## 代码\n\n```\nimport asyncio\n```\n\n协程的第一段。")
+    Note.objects.filter(pk=note.pk).update(auto_excerpt="代码 import asyncio 协程的第一段。")
+    versions = note.history.count()
+    call_command("recount_notes", "--rerender", stdout=io.StringIO())
+    note.refresh_from_db()
+    assert note.auto_excerpt == "协程的第一段。"
+    assert note.history.count() == versions

@@ -64,9 +64,9 @@ def test_save_without_full_clean_also_refuses_an_empty_title():
     assert Note.objects.count() == 0
 
 
-def test_excerpt_falls_back_to_the_start_of_the_body():
+def test_excerpt_falls_back_to_the_first_paragraph_of_the_body():
     note = make_note(body="# Heading\n\nThe first paragraph.")
-    assert note.teaser.startswith("Heading The first paragraph.")
+    assert note.teaser == "The first paragraph."
     note.excerpt = "Hand-written."
     assert note.teaser == "Hand-written."
 

@@ -3,6 +3,8 @@ from django.db import transaction
 
 from notes.caching import bump_content_version
 from notes.counts import recount_everything
+from notes.models import Note
+from notes.relinking import relink_notes
 from notes.search import rebuild_index
 
 
@@ -12,7 +14,18 @@ class Command(BaseCommand):
         "after notes were written without the app (SQL, a restored dump, bulk_create)."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--rerender",
+            action="store_true",
+            help="First render every note's body again (its HTML, headings, links and "
+            "automatic excerpt), after the renderer changed. Makes no new versions.",
+        )
+
     def handle(self, *args, **options):
+        if options["rerender"]:
+            rendered = relink_notes(Note.objects.order_by("pk").iterator(chunk_size=200))
+            self.stdout.write(f"Rendered {rendered} notes again.")
         with transaction.atomic():
             recount_everything()
             indexed = rebuild_index()

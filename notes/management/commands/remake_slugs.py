@@ -1,0 +1,48 @@
+from django.core.management.base import BaseCommand
+
+from notes.models import Note
+from notes.slugs import old_style_slug, unique_slug
+
+SLUG_MAX = Note._meta.get_field("slug").max_length
+
+
+def made_by_old_rules(note: Note) -> bool:
+    """Whether ``note.slug`` is what the old rules made of its title (perhaps ``-2``...):
+    slugs that staff or a file's front matter chose are left alone."""
+    old = old_style_slug(note.title, SLUG_MAX)
+    if not old or not note.slug.startswith(old):
+        return False
+    rest = note.slug[len(old) :]
+    return rest == "" or (rest.startswith("-") and rest[1:].isdigit())
+
+
+class Command(BaseCommand):
+    help = (
+        "Give notes whose slug was made from their title by the old rules (words glued, "
+        "whole sentences) a slug made by the current ones. The old addresses redirect."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Only list the changes.")
+
+    def handle(self, *args, dry_run=False, **options):
+        changed = 0
+        for note in Note.objects.order_by("pk").iterator(chunk_size=200):
+            if not made_by_old_rules(note):
+                continue
+            new = unique_slug(
+                Note.objects.all(), note.title, fallback="note", max_length=SLUG_MAX,
+                exclude_pk=note.pk,
+            )  # fmt: skip
+            if new == note.slug:
+                continue
+            changed += 1
+            self.stdout.write(f"{note.slug} -> {new}")
+            if not dry_run:
+                # A save like any edit: kept in the history, the old slug kept as an alias
+                # that redirects, and notes linking here re-rendered with the new address.
+                note.slug = new
+                note._change_reason = "slug remade"
+                note.save()
+        verb = "would change" if dry_run else "changed"
+        self.stdout.write(self.style.SUCCESS(f"{changed} slugs {verb}."))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag as TaggitDefaultTag
 
-from .admin_history import compare_view, deleted_notes_view
+from .admin_history import compare_view, deleted_notes_view, version_changes
 from .admin_import import ImportNotesView
 from .forms import NoteAdminForm
 from .models import Category, Note, NoteLink, Tag, Topic, TopicAlias
@@ -43,7 +43,8 @@ class TagAdmin(admin.ModelAdmin):
 @admin.register(Note)
 class NoteAdmin(SimpleHistoryAdmin):
     form = NoteAdminForm
-    history_list_display = ["compare_with_previous"]
+    object_history_template = "admin/notes/note/object_history.html"
+    object_history_list_template = "admin/notes/note/object_history_list.html"
     list_display = ["title", "category", "status", "created", "updated"]
     list_filter = ["status", "category", "tags"]
     list_select_related = ["category"]
@@ -102,16 +103,15 @@ class NoteAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description=_("Changes"))
-    def compare_with_previous(self, record) -> str:
-        previous = record.prev_record
-        if previous is None:
-            return ""
-        url = reverse("admin:notes_note_compare", args=[record.id])
-        return format_html(
-            '<a href="{}?old={}&amp;new={}">{}</a>',
-            url, previous.history_id, record.history_id, _("compare with the version before"),
-        )  # fmt: skip
+    def set_history_delta_changes(self, request, page_obj, foreign_keys_are_objs=True):
+        """Give each listed version what it changed against the one before (the field
+        names, the body's lines added and removed) and that version's id to compare
+        with: one query for the page, not one per version."""
+        records = list(page_obj.object_list)
+        older = records[1:] + [records[-1].prev_record if records else None]
+        for record, previous in zip(records, older, strict=True):
+            record.previous = previous
+            record.changes = version_changes(previous, record) if previous else None
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history lets anyone who may view a note's history open this form, and

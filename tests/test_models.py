@@ -235,3 +235,17 @@ def test_remake_slugs_renews_slugs_made_by_the_old_rules_only():
     assert glued_twin.slug == "并发复习-gil-与协程-2"
     assert chosen.slug == "my-own-choice"
     assert glued.old_slugs.get().slug == "并发复习gil与协程"
+
+
+def test_remake_slugs_dry_run_lists_the_changes_and_writes_nothing():
+    import io
+
+    from django.core.management import call_command
+
+    glued = make_note("并发复习GIL与协程", slug="并发复习gil与协程")
+    out = io.StringIO()
+    call_command("remake_slugs", "--dry-run", stdout=out)
+    assert "并发复习gil与协程 -> 并发复习-gil-与协程" in out.getvalue()
+    glued.refresh_from_db()
+    assert glued.slug == "并发复习gil与协程"
+    assert not glued.old_slugs.exists()

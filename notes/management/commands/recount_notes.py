@@ -24,7 +24,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["rerender"]:
-            rendered = relink_notes(Note.objects.order_by("pk").iterator(chunk_size=200))
+            # By chunks of ids rather than one open cursor: each note is written as it goes.
+            ids = list(Note.objects.order_by("pk").values_list("pk", flat=True))
+            rendered = sum(
+                relink_notes(Note.objects.filter(pk__in=ids[start : start + 200]).order_by("pk"))
+                for start in range(0, len(ids), 200)
+            )
             self.stdout.write(f"Rendered {rendered} notes again.")
         with transaction.atomic():
             recount_everything()

@@ -6,13 +6,13 @@ from notes.slugs import old_style_slug, unique_slug
 SLUG_MAX = Note._meta.get_field("slug").max_length
 
 
-def made_by_old_rules(note: Note) -> bool:
-    """Whether ``note.slug`` is what the old rules made of its title (perhaps ``-2``...):
+def made_by_old_rules(title: str, slug: str) -> bool:
+    """Whether ``slug`` is what the old rules made of ``title`` (perhaps ``-2``...):
     slugs that staff or a file's front matter chose are left alone."""
-    old = old_style_slug(note.title, SLUG_MAX)
-    if not old or not note.slug.startswith(old):
+    old = old_style_slug(title, SLUG_MAX)
+    if not old or not slug.startswith(old):
         return False
-    rest = note.slug[len(old) :]
+    rest = slug[len(old) :]
     return rest == "" or (rest.startswith("-") and rest[1:].isdigit())
 
 
@@ -27,18 +27,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         changed = 0
-        for note in Note.objects.order_by("pk").iterator(chunk_size=200):
-            if not made_by_old_rules(note):
+        # Read up front: each note is saved as it goes, which an open cursor would see.
+        rows = list(Note.objects.order_by("pk").values_list("pk", "title", "slug"))
+        for pk, title, slug in rows:
+            if not made_by_old_rules(title, slug):
                 continue
             new = unique_slug(
-                Note.objects.all(), note.title, fallback="note", max_length=SLUG_MAX,
-                exclude_pk=note.pk,
-            )  # fmt: skip
-            if new == note.slug:
+                Note.objects.all(), title, fallback="note", max_length=SLUG_MAX, exclude_pk=pk
+            )
+            if new == slug:
                 continue
             changed += 1
-            self.stdout.write(f"{note.slug} -> {new}")
+            self.stdout.write(f"{slug} -> {new}")
             if not dry_run:
+                note = Note.objects.get(pk=pk)
                 # A save like any edit: kept in the history, the old slug kept as an alias
                 # that redirects, and notes linking here re-rendered with the new address.
                 note.slug = new

@@ -249,3 +249,25 @@ def test_remake_slugs_dry_run_lists_the_changes_and_writes_nothing():
     glued.refresh_from_db()
     assert glued.slug == "并发复习gil与协程"
     assert not glued.old_slugs.exists()
+
+
+def test_seed_notes_get_readable_slugs_and_excerpts_of_prose(seeds):
+    import html
+    import io
+    import re
+
+    from django.core.management import call_command
+
+    call_command("import_notes", str(seeds), stdout=io.StringIO(), stderr=io.StringIO())
+    slugs = dict(Note.objects.values_list("title", "slug"))
+    assert slugs["白话Python 进程,线程,协程"] == "白话-python-进程-线程-协程"
+    assert slugs["Python3学习笔记：目录略详细版"] == "python3-学习笔记-目录略详细版"
+    for note in Note.objects.all():
+        assert len(note.slug) <= 50, note.slug
+        excerpt = note.auto_excerpt
+        assert excerpt and "¶" not in excerpt
+        assert not any(excerpt.startswith(text) for _, _, text in note.headings), note.title
+        for block in re.findall(r"<pre.*?</pre>", note.body_html, re.DOTALL):
+            code = html.unescape(re.sub(r"<[^>]+>", "", block))
+            for line in (line.strip() for line in code.splitlines()):
+                assert len(line) < 12 or line not in excerpt, (note.title, line)

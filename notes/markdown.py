@@ -187,6 +187,7 @@ def excerpt_of(text: str, length: int = 180) -> str:
 
 # What a summary leaves out: headings (and their ¶ marks), code, tables.
 _NOT_PROSE = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "script", "style"})
+_PRE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
 _BLOCKS = frozenset({"p", "li", "dd", "dt", "blockquote", "div", "br", "hr", "ul", "ol", "dl"})
 
 
@@ -226,6 +227,9 @@ def prose_text(rendered_html: str, enough: int = 400) -> str:
 
     Stops once ``enough`` characters are found; empty when the HTML holds no prose.
     """
+    # Code blocks are most of a code-heavy note's tags (a span per token): dropped before
+    # parsing, they cost nothing (sanitised HTML has no <pre> inside a <pre>).
+    rendered_html = _PRE_BLOCK.sub("<pre></pre>", rendered_html)
     collector = _ProseCollector()
     for start in range(0, len(rendered_html), 4096):
         collector.feed(rendered_html[start : start + 4096])

@@ -12,13 +12,18 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag as TaggitDefaultTag
 
-from .admin_history import compare_view, deleted_notes_view
+from .admin_history import compare_view, deleted_notes_view, version_changes
 from .admin_import import ImportNotesView
 from .forms import NoteAdminForm
 from .models import Category, Note, NoteLink, Tag, Topic, TopicAlias
 
 # The project files tags under notes.Tag (Unicode slugs); taggit's own table stays unused.
 admin.site.unregister(TaggitDefaultTag)
+
+# Staff should know which site they are editing, not read "Django administration".
+admin.site.site_header = _("Python Notes administration")
+admin.site.site_title = _("Python Notes admin")
+admin.site.index_title = _("Notes, topics and links")
 
 
 @admin.register(Category)
@@ -38,7 +43,8 @@ class TagAdmin(admin.ModelAdmin):
 @admin.register(Note)
 class NoteAdmin(SimpleHistoryAdmin):
     form = NoteAdminForm
-    history_list_display = ["compare_with_previous"]
+    object_history_template = "admin/notes/note/object_history.html"
+    object_history_list_template = "admin/notes/note/object_history_list.html"
     list_display = ["title", "category", "status", "created", "updated"]
     list_filter = ["status", "category", "tags"]
     list_select_related = ["category"]
@@ -104,16 +110,15 @@ class NoteAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description=_("Changes"))
-    def compare_with_previous(self, record) -> str:
-        previous = record.prev_record
-        if previous is None:
-            return ""
-        url = reverse("admin:notes_note_compare", args=[record.id])
-        return format_html(
-            '<a href="{}?old={}&amp;new={}">{}</a>',
-            url, previous.history_id, record.history_id, _("compare with the version before"),
-        )  # fmt: skip
+    def set_history_delta_changes(self, request, page_obj, foreign_keys_are_objs=True):
+        """Give each listed version what it changed against the one before (the field
+        names, the body's lines added and removed) and that version's id to compare
+        with: one query for the page, not one per version."""
+        records = list(page_obj.object_list)
+        older = records[1:] + [records[-1].prev_record if records else None]
+        for record, previous in zip(records, older, strict=True):
+            record.previous = previous
+            record.changes = version_changes(previous, record) if previous else None
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history lets anyone who may view a note's history open this form, and
@@ -225,7 +230,7 @@ class MissingTargetFilter(admin.SimpleListFilter):
 class NoteLinkAdmin(admin.ModelAdmin):
     """The [[links]] written in notes; filter on “Missing” for targets still to write."""
 
-    list_display = ["target_text", "source", "target_note", "target_topic", "missing"]
+    list_display = ["target_text", "source", "target_note", "target_topic", "target_found"]
     list_filter = [MissingTargetFilter]
     list_select_related = ["source", "target_note", "target_topic"]
     search_fields = ["target_text", "source__title"]
@@ -236,6 +241,8 @@ class NoteLinkAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("missing"), boolean=True)
-    def missing(self, link: NoteLink) -> bool:
-        return link.is_missing
+    # A green tick for a link that works, a red cross for a broken one: the admin's
+    # boolean icons read as good and bad, so the column asks the good question.
+    @admin.display(description=_("target found"), boolean=True)
+    def target_found(self, link: NoteLink) -> bool:
+        return not link.is_missing

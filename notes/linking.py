@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 # Text inside these is never linked (and, but for headings, not counted either).
 SKIP_TAGS = frozenset({"a", "code", "pre", "kbd", "samp", "script", "style"})
@@ -372,6 +373,28 @@ def hide_note_links(linked_html: str, hidden_urls: Iterable[str]) -> str:
         return f'<a class="missing-link" title="{match["title"]}">{match["label"]}</a>'
 
     return _NOTE_ANCHOR.sub(replace, linked_html)
+
+
+_MISSING_ANCHOR = re.compile(r'<a class="missing-link" title="(?P<title>[^"]*)">')
+
+
+def offer_missing_notes(linked_html: str, add_url: str) -> str:
+    """``linked_html`` with each missing link leading to ``add_url?title=<wanted>``.
+
+    For staff who may add notes, as Obsidian creates a note from a link to nothing;
+    readers keep the plain, unclickable missing link.
+    """
+    if "missing-link" not in linked_html:
+        return linked_html
+
+    def replace(match: re.Match) -> str:
+        href = f"{add_url}?{urlencode({'title': html.unescape(match['title'])})}"
+        return (
+            f'<a class="missing-link create-note" title="{match["title"]}" '
+            f'href="{html.escape(href)}">'
+        )
+
+    return _MISSING_ANCHOR.sub(replace, linked_html)
 
 
 def link_html(

@@ -11,6 +11,7 @@ import html
 import re
 import threading
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import ClassVar
 
 import markdown
@@ -207,3 +208,59 @@ def excerpt_of(text: str, length: int = 180) -> str:
     if len(text) <= length:
         return text
     return text[: length - 1].rstrip() + "…"
+
+
+# What a summary leaves out: headings (and their ¶ marks), code, tables.
+_NOT_PROSE = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "script", "style"})
+_PRE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
+_BLOCKS = frozenset({"p", "li", "dd", "dt", "blockquote", "div", "br", "hr", "ul", "ol", "dl"})
+
+
+class _ProseCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.skipping = 0
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _NOT_PROSE:
+            self.skipping += 1
+        elif tag in _BLOCKS:
+            self.end_block()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _NOT_PROSE:
+            self.skipping = max(self.skipping - 1, 0)
+        elif tag in _BLOCKS:
+            self.end_block()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.current.append(data)
+
+    def end_block(self) -> None:
+        text = " ".join("".join(self.current).split())
+        self.current = []
+        if text:
+            self.blocks.append(text)
+
+
+def prose_text(rendered_html: str, enough: int = 400) -> str:
+    """The prose of rendered HTML from its first paragraph on: headings, code blocks
+    and tables left out, so a summary does not read "代码 import asyncio…".
+
+    Stops once ``enough`` characters are found; empty when the HTML holds no prose.
+    """
+    # Code blocks are most of a code-heavy note's tags (a span per token): dropped before
+    # parsing, they cost nothing (sanitised HTML has no <pre> inside a <pre>).
+    rendered_html = _PRE_BLOCK.sub("<pre></pre>", rendered_html)
+    collector = _ProseCollector()
+    for start in range(0, len(rendered_html), 4096):
+        collector.feed(rendered_html[start : start + 4096])
+        if sum(map(len, collector.blocks)) >= enough:
+            break
+    else:
+        collector.close()
+        collector.end_block()
+    return " ".join(collector.blocks)

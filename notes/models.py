@@ -23,6 +23,7 @@ from .linking import (
     explicit_link_titles,
     hide_note_links,
     link_html,
+    offer_missing_notes,
 )
 from .markdown import render_markdown
 from .note_map import number_code_blocks
@@ -232,6 +233,7 @@ class NoteHistoryExtras(models.Model):
 
 class Note(models.Model):
     _loaded_title: str | None = None
+    _loaded_slug: str | None = None
     _loaded_counted: tuple[str, int | None] | None = None
 
     class Status(models.TextChoices):
@@ -344,19 +346,26 @@ class Note(models.Model):
                 "version", "text_language",
             }  # fmt: skip
         title_changed = self._loaded_title is not None and self._loaded_title != self.title
+        slug_changed = self._loaded_slug is not None and self._loaded_slug != self.slug
         # A bare instance given the pk of a stored note updates it: its rows get replaced.
         adding = self._state.adding and self.pk is None
         super().save(*args, **kwargs)
+        if slug_changed:
+            # The old address keeps working: it redirects here (see NoteSlugAlias).
+            NoteSlugAlias.objects.update_or_create(slug=self._loaded_slug, defaults={"note": self})
+            NoteSlugAlias.objects.filter(note=self, slug=self.slug).delete()
         self.store_links(links, replace=not adding)
         new_titles = _NEW_TITLES.get()
         if self._loaded_title is None and new_titles is not None:
             new_titles.add(self.title.casefold())
-        elif title_changed or self._loaded_title is None:
+        elif title_changed or slug_changed or self._loaded_title is None:
             from .relinking import schedule_relink
 
-            # Notes that link here by the old title, or waited for this one, follow along.
+            # Notes that link here by the old title or address, or waited for this one,
+            # follow along.
             schedule_relink(note_ids=self.linking_note_ids(self._loaded_title))
         self._loaded_title = self.title
+        self._loaded_slug = self.slug
 
     def get_absolute_url(self) -> str:
         return reverse("notes:note-detail", kwargs={"slug": self.slug})
@@ -365,6 +374,7 @@ class Note(models.Model):
     def from_db(cls, db, field_names, values):
         note = super().from_db(db, field_names, values)
         note._loaded_title = note.__dict__.get("title")
+        note._loaded_slug = note.__dict__.get("slug")
         # What notes.counts needs to know an edit moved the note between counts.
         note._loaded_counted = (note.__dict__.get("status"), note.__dict__.get("category_id"))
         return note
@@ -416,10 +426,15 @@ class Note(models.Model):
 
     def body_html_for(self, user) -> str:
         """The rendered body as ``user`` may read it: for readers, ``[[links]]`` to notes
-        they cannot see (drafts) look exactly like links to nothing. Code blocks get ids,
-        for the note's map to link to."""
+        they cannot see (drafts) look exactly like links to nothing; for staff who may
+        add notes, a link to nothing opens the add form with its title filled in. Code
+        blocks get ids, for the note's map to link to."""
         html = number_code_blocks(self.body_html)
-        if (user.is_active and user.is_staff) or "note-link" not in html:
+        if user.is_active and user.is_staff:
+            if user.has_perm("notes.add_note"):
+                return offer_missing_notes(html, reverse("admin:notes_note_add"))
+            return html
+        if "note-link" not in html:
             return html
         hidden = (
             Note.objects.exclude(status=Note.Status.PUBLISHED)
@@ -695,6 +710,27 @@ class NoteLink(models.Model):
     @property
     def is_missing(self) -> bool:
         return self.target_note_id is None and self.target_topic_id is None
+
+
+class NoteSlugAlias(models.Model):
+    """An address a note had before its slug changed: it redirects to the note.
+
+    The newest holder of a slug wins: a note that takes a slug another note left
+    behind is served there, and the alias only answers when no note has the slug.
+    """
+
+    slug = models.SlugField(_("old slug"), max_length=200, unique=True, allow_unicode=True)
+    note = models.ForeignKey(
+        Note, verbose_name=_("note"), on_delete=models.CASCADE, related_name="old_slugs"
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old slug")
+        verbose_name_plural = _("old slugs")
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class ContentVersion(models.Model):

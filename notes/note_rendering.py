@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .language import main_language
 from .linking import LinkResult, LinkTarget, TopicMatcher, link_html
-from .markdown import excerpt_of, plain_text, render_markdown
+from .markdown import excerpt_of, plain_text, prose_text, render_markdown
 from .plain_text import render_plain_text
 
 MARKDOWN = "markdown"
@@ -72,7 +72,8 @@ def render_note(
         body=body,
         html=links.html,
         headings=[list(heading) for heading in rendered.headings],
-        excerpt=excerpt_of(text),
+        # The first paragraph of prose; a note of nothing but code keeps its start.
+        excerpt=excerpt_of(prose_text(links.html) or text),
         links=links,
         text=text,
         format=format,

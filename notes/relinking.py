@@ -21,6 +21,8 @@ def relink_notes(notes: Iterable[Note]) -> int:
         with transaction.atomic():
             links = note.refresh_rendering(matcher)
             # update() rather than save(): a topic edit is not an edit of the note.
+            # The headings and the excerpt come from the same rendering: stored with it, a
+            # change of the renderer reaches them too (``recount_notes --rerender``).
             Note.objects.filter(pk=note.pk).update(
                 body_html=note.body_html, headings=note.headings, auto_excerpt=note.auto_excerpt
             )

@@ -3,7 +3,13 @@ from dataclasses import replace
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -132,6 +138,16 @@ class NoteListView(VisibleNotesMixin, ListView):
 class NoteDetailView(VisibleNotesMixin, DetailView):
     def get_queryset(self):
         return self.visible_notes().select_related("category").prefetch_related("tags")
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # An address the note had before its slug changed (NoteSlugAlias).
+            moved = self.visible_notes().filter(old_slugs__slug=kwargs["slug"]).first()
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(moved.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -111,3 +111,25 @@ def test_staff_can_switch_a_note_to_plain_text_and_set_its_language(staff_client
     note.refresh_from_db()
     assert note.body_html == '<p class="plain"># not a heading\n\tindented</p>'
     assert (note.format, note.lang) == ("text", "zh")
+
+
+def test_admin_is_branded_with_the_site_name_in_both_languages(staff_client):
+    page = staff_client.get(reverse("admin:index")).content.decode()
+    assert "Python Notes administration" in page
+    assert "Django administration" not in page
+    page = staff_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "Python 笔记管理" in page.content.decode()
+
+
+def test_links_admin_shows_a_broken_link_as_a_red_cross(staff_client):
+    make_note("Linker", body="See [[Nowhere]].")
+    page = staff_client.get(reverse("admin:notes_notelink_changelist")).content.decode()
+    assert "Target found" in page
+    assert "icon-no.svg" in page
+    assert "icon-yes.svg" not in page
+
+
+def test_import_page_loads_the_admin_form_styles(staff_client):
+    page = staff_client.get(reverse("admin:notes_note_import")).content.decode()
+    assert "admin/css/forms.css" in page
+    assert page.count('class="flex-container') == 4  # files, status, trim clipping, dry run

@@ -262,3 +262,15 @@ def test_a_note_mentioning_two_subtopics_counts_once_in_their_parent(world):
     # "One" mentions both the GIL and closures: one note, however many subtopics.
     assert Topic.objects.get(name="Concurrency").subtree_count == 3
     assert_counts_true()
+
+
+def test_recount_notes_rerender_gives_stored_notes_the_new_excerpt_without_a_version():
+    from django.core.management import call_command
+
+    note = make_note("Old", body="## 代码\n\n```\nimport asyncio\n```\n\n协程的第一段。")
+    Note.objects.filter(pk=note.pk).update(auto_excerpt="代码 import asyncio 协程的第一段。")
+    versions = note.history.count()
+    call_command("recount_notes", "--rerender", stdout=io.StringIO())
+    note.refresh_from_db()
+    assert note.auto_excerpt == "协程的第一段。"
+    assert note.history.count() == versions

@@ -171,3 +171,28 @@ def test_category_counts_include_sub_categories(client):
     page = client.get("/categories/").content.decode()
     assert 'Parentcat</a> <span class="count">2</span>' in page
     assert 'Childcat</a> <span class="count">1</span>' in page
+
+
+def test_staff_who_may_add_notes_can_create_a_missing_note_from_its_link(client, admin_client):
+    from urllib.parse import quote
+
+    note = make_note("Linker", body="See [[不存在的笔记]].")
+    add_url = reverse("admin:notes_note_add") + "?title=" + quote("不存在的笔记")
+    assert add_url in admin_client.get(note.get_absolute_url()).content.decode()
+    reader_page = client.get(note.get_absolute_url()).content.decode()
+    assert '<a class="missing-link" title="不存在的笔记">不存在的笔记</a>' in reader_page
+    assert reverse("admin:notes_note_add") not in reader_page
+    form = admin_client.get(add_url)
+    assert form.context["adminform"].form.initial["title"] == "不存在的笔记"
+
+
+def test_staff_without_add_permission_keep_the_plain_missing_link(client):
+    from django.contrib.auth.models import Permission
+
+    viewer = make_user(staff=True)
+    viewer.user_permissions.set(Permission.objects.filter(codename="view_note"))
+    client.force_login(viewer)
+    note = make_note("Linker", body="See [[不存在的笔记]].")
+    page = client.get(note.get_absolute_url()).content.decode()
+    assert '<a class="missing-link" title="不存在的笔记">' in page
+    assert reverse("admin:notes_note_add") not in page

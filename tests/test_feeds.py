@@ -95,3 +95,38 @@ def test_feed_entries_carry_their_notes_language(client):
         "en",
         "zh",
     ]
+
+
+def feed_links(page: str) -> list[str]:
+    """The href of every <link rel="alternate" type="application/atom+xml"> in a page."""
+    import re
+
+    return re.findall(r'<link rel="alternate" type="application/atom\+xml" href="([^"]+)"', page)
+
+
+def test_every_page_announces_the_site_feed_and_shows_it_in_the_footer(client):
+    note = make_note("协程笔记", tags=["协程"])
+    for url in ["/", "/notes/", note.get_absolute_url(), "/tags/", "/search/?q=x"]:
+        page = client.get(url).content.decode()
+        assert feed_links(page)[0] == reverse("feed-atom"), url
+        assert f'class="feed-link" href="{reverse("feed-atom")}"' in page, url
+
+
+def test_tag_and_category_pages_announce_and_show_their_own_feed(client):
+    category = make_category("并发")
+    note = make_note("协程笔记", tags=["协程"], category=category)
+    tag = note.tags.get()
+    for page_url, feed_url in [
+        (tag.get_absolute_url(), reverse("feed-tag-atom", args=[tag.slug])),
+        (category.get_absolute_url(), reverse("feed-category-atom", args=[category.slug])),
+    ]:
+        page = client.get(page_url).content.decode()
+        assert feed_links(page) == [reverse("feed-atom"), feed_url]
+        assert f'class="feed-link" href="{feed_url}"' in page
+        assert client.get(feed_url).status_code == 200
+
+
+def test_favicon_is_served_at_the_address_browsers_ask_for(client):
+    response = client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(response.streaming_content)

@@ -63,8 +63,8 @@ def test_compare_shows_the_body_diff_and_changed_fields_escaped(admin_client):
     )
     content = response.content.decode()
     assert response.status_code == 200
-    assert '<span class="diff-removed">-line two</span>' in content
-    assert '<span class="diff-added">+line 2 &lt;script&gt;x&lt;/script&gt;</span>' in content
+    assert '<span class="diff-sign">−</span>line two</td>' in content
+    assert '<span class="diff-sign">+</span>line 2 &lt;script&gt;x&lt;/script&gt;</td>' in content
     assert "Old &lt;b&gt;title&lt;/b&gt;" in content
 
 
@@ -158,3 +158,87 @@ def test_an_edit_without_the_version_it_saw_is_refused_as_stale(admin_client, se
     assert response.context["adminform"].form.data["body"] == "my edit"
     note.refresh_from_db()
     assert note.body == "original"
+
+
+def test_body_diff_numbers_lines_and_marks_the_gaps_between_changes():
+    from notes.admin_history import body_diff
+
+    old = "\n".join(f"line {n}" for n in range(1, 11))
+    new = old.replace("line 2", "line two").replace("line 9", "line nine")
+    rows = [(row.kind, row.old_number, row.new_number, row.text) for row in body_diff(old, new)]
+    assert rows[:5] == [
+        ("same", 1, 1, "line 1"),
+        ("removed", 2, None, "line 2"),
+        ("added", None, 2, "line two"),
+        ("same", 3, 3, "line 3"),
+        ("same", 4, 4, "line 4"),
+    ]
+    assert ("gap", None, None, "") in rows
+    assert rows[-3:] == [
+        ("removed", 9, None, "line 9"),
+        ("added", None, 9, "line nine"),
+        ("same", 10, 10, "line 10"),
+    ]
+
+
+def test_history_lists_when_who_and_what_changed_in_readable_columns(admin_client):
+    from django.utils.timezone import localtime
+
+    note = make_note("Closures", body="one\ntwo\nthree\n", tags=["闭包"])
+    # As the form shows it: local time, whole seconds.
+    shown = localtime(note.created)
+    admin_client.post(
+        reverse("admin:notes_note_change", args=[note.pk]),
+        change_form_data(
+            note, title="Closures again", body="one\n2\nthree\nfour\n",
+            created_0=shown.strftime("%Y-%m-%d"), created_1=shown.strftime("%H:%M:%S"),
+        ),
+    )  # fmt: skip
+    response = admin_client.get(reverse("admin:notes_note_history", args=[note.pk]))
+    page = response.content.decode()
+    for label in ("When", "Who", "What changed"):
+        assert f'<th scope="col">{label}</th>' in page
+    assert "COMPARE_WITH_PREVIOUS" not in page.upper().replace("COMPARE WITH", "")
+    assert "compare_with_previous" not in page
+    assert "Change reason" not in page and "None" not in page
+    assert '<span class="changed-fields">title</span>' in page
+    assert '<span class="lines-added">+2</span> <span class="lines-removed">−1</span>' in page
+    assert "Created" in page
+    assert 'style="' not in page
+    when = response.context["page_obj"][0].history_date
+    assert localtime(when).strftime("%Y-%m-%d %H:%M") in page
+
+
+def test_history_of_a_page_of_versions_costs_the_same_queries_however_long(
+    admin_client, django_assert_max_num_queries
+):
+    note = make_note("Many", body="v0")
+    for number in range(1, 30):
+        note.body = f"v{number}"
+        note.save()
+    with django_assert_max_num_queries(12):
+        admin_client.get(reverse("admin:notes_note_history", args=[note.pk]))
+
+
+def test_compare_page_names_the_note_and_writes_dates_in_the_site_format(admin_client):
+    from django.utils.timezone import localtime
+
+    note = make_note("闭包笔记", body="a\nb\n")
+    note.body = "a\nc\n"
+    note.status = Note.Status.DRAFT
+    note.save()
+    old, new = note.history.order_by("history_date")
+    response = admin_client.get(
+        reverse("admin:notes_note_compare", args=[note.pk]),
+        {"old": old.history_id, "new": new.history_id},
+    )
+    page = response.content.decode()
+    breadcrumbs = page.split('<div class="breadcrumbs">')[1].split("</div>")[0]
+    assert (
+        f'<a href="{reverse("admin:notes_note_change", args=[note.pk])}">闭包笔记</a>'
+        in breadcrumbs
+    )
+    assert localtime(new.history_date).strftime("%Y-%m-%d %H:%M") in page
+    assert "m.." not in page
+    assert '<td class="before">Published</td><td class="after">Draft</td>' in page
+    assert 'style="' not in page

@@ -8,6 +8,7 @@ from notes.linking import (
     explicit_link_titles,
     hide_note_links,
     link_html,
+    offer_missing_notes,
 )
 from notes.markdown import render_markdown
 
@@ -212,6 +213,23 @@ def test_hiding_note_links_leaves_other_links_alone():
     shown = LinkTarget("note", 8, "Open", "/notes/open/")
     result = linked("[[Open]] and [[GIL]].", notes_by_title={"open": shown}).html
     assert hide_note_links(result, ["/notes/secret-plan/"]) == result
+
+
+def test_missing_links_offer_the_add_form_with_the_wanted_title():
+    html = linked("Read [[不存在的笔记]] and [[A & B|and]] and [[GIL]].").html
+    offered = offer_missing_notes(html, "/admin/notes/note/add/")
+    assert (
+        '<a class="missing-link create-note" title="不存在的笔记" '
+        'href="/admin/notes/note/add/?title=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E7%AC%94%E8%AE%B0">'
+        "不存在的笔记</a>"
+    ) in offered
+    assert 'href="/admin/notes/note/add/?title=A+%26+B">and</a>' in offered
+    assert offered.count('href="/topics/gil/"') == html.count('href="/topics/gil/"') == 1
+
+
+def test_offering_missing_notes_leaves_a_body_without_them_alone():
+    html = linked("[[GIL]] only.").html
+    assert offer_missing_notes(html, "/admin/notes/note/add/") == html
 
 
 def test_explicit_link_text_is_escaped_in_title_and_label():

@@ -156,3 +156,36 @@ def test_a_soft_break_between_latin_words_stays_a_space():
 def test_chinese_line_breaks_inside_code_are_kept():
     html = render_markdown("```\n中\n文\n```\n\n    缩进\n    代码\n").html
     assert "中\n文" in html and "缩进\n代码" in html
+
+
+def test_excerpt_is_the_first_paragraph_of_prose_not_headings_or_code():
+    from notes.linking import TopicMatcher
+    from notes.note_rendering import render_note
+
+    body = (
+        "## 代码\n\n```python\nimport asyncio\nasync def main(): ...\n```\n\n"
+        "| a | b |\n|---|---|\n| Semaphore | 1 |\n\n"
+        "协程是一种用户态的轻量级线程，由程序自己调度。\n\n- 第二段：事件循环\n"
+    )
+    excerpt = render_note(body, TopicMatcher([])).excerpt
+    assert excerpt.startswith("协程是一种用户态的轻量级线程")
+    assert "事件循环" in excerpt
+    for left_out in ("代码", "import", "asyncio", "Semaphore", "¶"):
+        assert left_out not in excerpt
+
+
+def test_excerpt_of_a_note_of_nothing_but_code_is_its_code():
+    from notes.linking import TopicMatcher
+    from notes.note_rendering import render_note
+
+    excerpt = render_note("```\nprint('hi')\n```\n", TopicMatcher([])).excerpt
+    assert excerpt == "print('hi')"
+
+
+def test_prose_text_keeps_inline_code_and_stops_once_it_has_enough():
+    from notes.markdown import prose_text
+
+    html = render_markdown("Use `asyncio.run()` here.\n\n" + "More words.\n\n" * 2000).html
+    text = prose_text(html, enough=100)
+    assert text.startswith("Use asyncio.run() here. More words.")
+    assert len(text) < 10_000

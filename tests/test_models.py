@@ -64,9 +64,9 @@ def test_save_without_full_clean_also_refuses_an_empty_title():
     assert Note.objects.count() == 0
 
 
-def test_excerpt_falls_back_to_the_start_of_the_body():
+def test_excerpt_falls_back_to_the_first_paragraph_of_the_body():
     note = make_note(body="# Heading\n\nThe first paragraph.")
-    assert note.teaser.startswith("Heading The first paragraph.")
+    assert note.teaser == "The first paragraph."
     note.excerpt = "Hand-written."
     assert note.teaser == "Hand-written."
 
@@ -156,3 +156,118 @@ def test_neighbours_break_ties_on_the_same_instant_by_id():
     assert middle.neighbours(Note.objects.published()) == (same[11], same[13])
     assert same[0].neighbours(Note.objects.published()) == (None, same[1])
     assert same[-1].neighbours(Note.objects.published()) == (same[-2], None)
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("并发复习GIL与协程", "并发复习-gil-与协程"),
+        ("并发复习：GIL 与协程", "并发复习-gil-与协程"),
+        ("白话Python 进程,线程,协程", "白话-python-进程-线程-协程"),
+        ("Python3学习笔记：目录略详细版", "python3-学习笔记-目录略详细版"),
+        ("Pycon2014 @Shanghai", "pycon2014-shanghai"),
+    ],
+)
+def test_slug_separates_words_chinese_and_latin_runs(title, slug):
+    assert make_note(title).slug == slug
+
+
+def test_long_title_slug_is_cut_at_a_word_or_character_boundary():
+    sentence = "How the global interpreter lock decides which thread runs next in CPython"
+    slug = make_note(sentence).slug
+    assert slug == "how-the-global-interpreter-lock-decides-which"
+    chinese = make_note("学" * 70).slug
+    assert chinese == "学" * 50
+    assert make_note("学" * 70).slug == "学" * 48 + "-2"
+
+
+def test_a_note_whose_slug_changes_keeps_its_old_address_as_a_redirect(
+    client, django_capture_on_commit_callbacks
+):
+    note = make_note("Closures", slug="old-closures")
+    linker = make_note("Linker", body="See [[Closures]].")
+    note.slug = "closures"
+    with django_capture_on_commit_callbacks(execute=True):
+        note.save()
+    response = client.get("/notes/old-closures/")
+    assert response.status_code == 301
+    assert response["Location"] == "/notes/closures/"
+    linker.refresh_from_db()
+    assert 'href="/notes/closures/"' in linker.body_html
+    # Renamed again: both earlier addresses lead to the current one.
+    note.slug = "closures-in-python"
+    note.save()
+    assert client.get("/notes/old-closures/")["Location"] == "/notes/closures-in-python/"
+    assert client.get("/notes/closures/")["Location"] == "/notes/closures-in-python/"
+
+
+def test_a_note_that_takes_a_slug_left_behind_is_served_there(client):
+    first = make_note("First", slug="shared")
+    first.slug = "first"
+    first.save()
+    make_note("Second", slug="shared")
+    response = client.get("/notes/shared/")
+    assert response.status_code == 200
+    assert response.context["note"].title == "Second"
+
+
+def test_old_address_of_a_draft_is_not_found_for_readers(client, admin_client):
+    draft = make_draft("Secret", slug="secret-old")
+    draft.slug = "secret"
+    draft.save()
+    assert client.get("/notes/secret-old/").status_code == 404
+    assert admin_client.get("/notes/secret-old/").status_code == 301
+
+
+def test_remake_slugs_renews_slugs_made_by_the_old_rules_only():
+    import io
+
+    from django.core.management import call_command
+
+    glued = make_note("并发复习GIL与协程", slug="并发复习gil与协程")
+    glued_twin = make_note("并发复习GIL与协程", slug="并发复习gil与协程-2")
+    chosen = make_note("Chosen", slug="my-own-choice")
+    call_command("remake_slugs", stdout=io.StringIO())
+    glued.refresh_from_db()
+    glued_twin.refresh_from_db()
+    chosen.refresh_from_db()
+    assert glued.slug == "并发复习-gil-与协程"
+    assert glued_twin.slug == "并发复习-gil-与协程-2"
+    assert chosen.slug == "my-own-choice"
+    assert glued.old_slugs.get().slug == "并发复习gil与协程"
+
+
+def test_remake_slugs_dry_run_lists_the_changes_and_writes_nothing():
+    import io
+
+    from django.core.management import call_command
+
+    glued = make_note("并发复习GIL与协程", slug="并发复习gil与协程")
+    out = io.StringIO()
+    call_command("remake_slugs", "--dry-run", stdout=out)
+    assert "并发复习gil与协程 -> 并发复习-gil-与协程" in out.getvalue()
+    glued.refresh_from_db()
+    assert glued.slug == "并发复习gil与协程"
+    assert not glued.old_slugs.exists()
+
+
+def test_seed_notes_get_readable_slugs_and_excerpts_of_prose(seeds):
+    import html
+    import io
+    import re
+
+    from django.core.management import call_command
+
+    call_command("import_notes", str(seeds), stdout=io.StringIO(), stderr=io.StringIO())
+    slugs = dict(Note.objects.values_list("title", "slug"))
+    assert slugs["白话Python 进程,线程,协程"] == "白话-python-进程-线程-协程"
+    assert slugs["Python3学习笔记：目录略详细版"] == "python3-学习笔记-目录略详细版"
+    for note in Note.objects.all():
+        assert len(note.slug) <= 50, note.slug
+        excerpt = note.auto_excerpt
+        assert excerpt and "¶" not in excerpt
+        assert not any(excerpt.startswith(text) for _, _, text in note.headings), note.title
+        for block in re.findall(r"<pre.*?</pre>", note.body_html, re.DOTALL):
+            code = html.unescape(re.sub(r"<[^>]+>", "", block))
+            for line in (line.strip() for line in code.splitlines()):
+                assert len(line) < 12 or line not in excerpt, (note.title, line)

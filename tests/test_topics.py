@@ -162,13 +162,13 @@ def test_topic_map_aliases_may_be_whole_word_only(relinks):
     assert note.mentions.get().count == 1
 
 
-def test_rerender_notes_applies_the_current_rules_to_stored_notes():
+def test_recount_notes_rerender_applies_the_current_linking_rules_to_stored_notes():
     from django.core.management import call_command
 
     note = make_note(body="Python is everywhere.")
     python = make_topic("Python", autolink=False)
     Note.objects.filter(pk=note.pk).update(body_html="<p>stale</p>", auto_excerpt="stale")
-    call_command("rerender_notes", stdout=io.StringIO())
+    call_command("recount_notes", "--rerender", stdout=io.StringIO())
     note.refresh_from_db()
     assert note.body_html == "<p>Python is everywhere.</p>"
     assert note.auto_excerpt == "Python is everywhere."

@@ -3,6 +3,8 @@ from django.db import transaction
 
 from notes.caching import bump_content_version
 from notes.counts import recount_everything
+from notes.models import Note
+from notes.relinking import relink_notes
 from notes.search import rebuild_index
 
 
@@ -12,7 +14,23 @@ class Command(BaseCommand):
         "after notes were written without the app (SQL, a restored dump, bulk_create)."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--rerender",
+            action="store_true",
+            help="First render every note's body again (its HTML, headings, links and "
+            "automatic excerpt), after the renderer changed. Makes no new versions.",
+        )
+
     def handle(self, *args, **options):
+        if options["rerender"]:
+            # By chunks of ids rather than one open cursor: each note is written as it goes.
+            ids = list(Note.objects.order_by("pk").values_list("pk", flat=True))
+            rendered = sum(
+                relink_notes(Note.objects.filter(pk__in=ids[start : start + 200]).order_by("pk"))
+                for start in range(0, len(ids), 200)
+            )
+            self.stdout.write(f"Rendered {rendered} notes again.")
         with transaction.atomic():
             recount_everything()
             indexed = rebuild_index()

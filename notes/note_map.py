@@ -27,7 +27,7 @@ HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 class OutlineItem:
     """One node of a note's outline, before it is numbered and capped."""
 
-    kind: str  # "heading", "item", "sentence", "code", "more"
+    kind: str  # "heading", "item", "sentence", "code", "output", "more"
     text: str
     anchor: str = ""
     level: int = 0
@@ -95,7 +95,8 @@ class _OutlineParser(HTMLParser):
             self.in_pre += 1
             if self.in_pre == 1:
                 self.code_blocks += 1
-                code = OutlineItem("code", "", anchor=f"code-{self.code_blocks}")
+                kind = "output" if "output" in (attributes.get("class") or "") else "code"
+                code = OutlineItem(kind, "", anchor=f"code-{self.code_blocks}")
                 self._attach(code)
                 self.capture_start(code)
             return
@@ -178,9 +179,9 @@ class _OutlineParser(HTMLParser):
         if item is None:
             return
         text = " ".join("".join(self.buffer).split())
-        if item.kind == "code":
+        if item.kind in {"code", "output"}:
             lines = [line for line in "".join(self.buffer).splitlines() if line.strip()]
-            item.text = "code: " + (lines[0].strip() if lines else "…")
+            item.text = f"{item.kind}: " + (lines[0].strip() if lines else "…")
         elif item.kind == "sentence":
             item.text = first_sentence(text)
         else:

@@ -158,3 +158,23 @@ def test_the_note_map_folds_by_link(client):
     folded = client.get(reverse("notes:note-map", args=[note.slug]) + one.toggle)
     names = {node.name for node in folded.context["layout"].nodes}
     assert "a" not in names and "c" in names
+
+
+def test_a_plain_text_note_maps_its_sections_code_and_output():
+    from notes.plain_text import render_plain_text
+
+    text = (
+        ">v0.1 多进程\n\n"
+        "先看例子：\n\n"
+        "import os\nprint('Process (%s) start...' % os.getpid())\n\n"
+        "运行结果如下：\n\n"
+        "Process (876) start...\n\n"
+        ">v0.2 多线程\n\n"
+        "线程共享内存。\n"
+    )
+    html = number_code_blocks(render_plain_text(text).html)
+    root, _ = note_map(html, title="学习笔记", url="/notes/n/")
+    rows = outline(root)
+    assert (1, ">v0.1 多进程") in rows and (1, ">v0.2 多线程") in rows
+    assert (2, "code: import os") in rows
+    assert (2, "output: Process (876) start...") in rows

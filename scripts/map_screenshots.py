@@ -1,0 +1,104 @@
+"""Screenshots of the topic map, a topic page, the GIL note and two notes' own maps,
+for docs/maps/.
+
+    .venv/bin/python scripts/map_screenshots.py [SEEDS_DIR] [--port 8766]
+
+Loads the starter content and imports the seeds (../shared/seeds by default) into a
+throw-away SQLite database, serves it with runserver, and saves each page at 1280
+pixels wide in English and at 390 in Chinese (the top of the page, as it opens) with
+Debian's Chromium (CHROMIUM_PATH to change it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking"]  # fmt: skip
+PAGES = {
+    "map": "/map/",
+    "topic-concurrency": "/topics/concurrency/",
+    "note-gil": "/notes/" + quote("全局解释器锁-gil") + "/",
+    "note-map-gil": "/notes/" + quote("全局解释器锁-gil") + "/map/",
+    "note-map-plain-text-seed": "/notes/" + quote("python3-学习笔记-目录略详细版") + "/map/",
+}
+SHOTS = [("desktop-en", 1280, "en"), ("phone-zh", 390, "zh-hans")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("seeds", nargs="?", default=str(ROOT.parent / "shared" / "seeds"))
+    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--out", default=str(ROOT / "docs" / "maps"))
+    options = parser.parse_args()
+    out = Path(options.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "DJANGO_SQLITE_PATH": str(Path(folder) / "db.sqlite3")}
+        env.pop("DATABASE_URL", None)
+        _manage("migrate", "-v", "0", env=env)
+        _manage("load_sample_content", env=env)
+        _manage("import_notes", options.seeds, "--status", "published", env=env)
+        base = f"http://127.0.0.1:{options.port}"
+        server = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{options.port}",
+             "--noreload"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            _wait(base + "/healthz")
+            _shoot(base, out)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def _shoot(base: str, out: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for suffix, width, language in SHOTS:
+            context = browser.new_context(
+                viewport={"width": width, "height": 900}, has_touch=width < 500
+            )
+            context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+            page = context.new_page()
+            for name, path in PAGES.items():
+                page.goto(base + path)
+                page.wait_for_load_state("load")
+                page.wait_for_timeout(200)
+                target = out / f"{name}-{suffix}.png"
+                page.screenshot(path=str(target))
+                print(target.relative_to(ROOT))
+            context.close()
+        browser.close()
+
+
+def _manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,  # noqa: S603
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+
+
+def _wait(url: str) -> None:
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (loopback only)
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the server did not answer at {url}")
+
+
+if __name__ == "__main__":
+    main()

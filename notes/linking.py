@@ -63,6 +63,18 @@ def _is_word_char(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char == "_")
 
 
+def term_pattern(term: str) -> str:
+    """A regular expression finding ``term`` as the matcher does: an edge that is a
+    Latin letter or digit on a word boundary ("GC" is not in "GCC"), any run of
+    spaces between words, Chinese anywhere."""
+    pattern = r"\s+".join(re.escape(word) for word in term.split())
+    if term[:1] and _is_word_char(term[0]):
+        pattern = f"(?<![{_WORD}])" + pattern
+    if term[-1:] and _is_word_char(term[-1]):
+        pattern += f"(?![{_WORD}])"
+    return pattern
+
+
 class TopicMatcher:
     """One compiled regular expression for every alias of every topic.
 
@@ -80,6 +92,7 @@ class TopicMatcher:
     ):
         """``lookup_only`` terms answer ``[[explicit]]`` links but are not matched in text."""
         self._targets: dict[str, LinkTarget] = {}
+        self._terms_by_target: dict[LinkTarget, list[str]] | None = None
         for term, target in terms:
             key = normalize_term(term)
             if key:
@@ -92,6 +105,17 @@ class TopicMatcher:
 
     def target_for(self, term: str) -> LinkTarget | None:
         return self._targets.get(normalize_term(term))
+
+    def terms_of(self, target: LinkTarget) -> list[str]:
+        """Every normalised name and alias that leads to ``target``, longest first."""
+        if self._terms_by_target is None:
+            by_target: dict[LinkTarget, list[str]] = {}
+            for term, found in self._targets.items():
+                by_target.setdefault(found, []).append(term)
+            for terms in by_target.values():
+                terms.sort(key=lambda term: (-len(term), term))
+            self._terms_by_target = by_target
+        return list(self._terms_by_target.get(target, ()))
 
     @staticmethod
     def _compile(targets: Mapping[str, LinkTarget]) -> re.Pattern | None:

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from .caching import bump_content_version
 from .models import Note, Topic, TopicAlias
+from .search import schedule_index
 
 _PENDING_ATTR = "_notes_pending_relink"
 
@@ -23,6 +24,8 @@ def relink_notes(notes: Iterable[Note]) -> int:
             # update() rather than save(): a topic edit is not an edit of the note.
             Note.objects.filter(pk=note.pk).update(body_html=note.body_html)
             note.store_links(links)
+            # The index records which topics a note mentions (notes.search.topic_markers).
+            schedule_index([note.pk], {note.pk: (note.body_html, note.plain_text)})
         count += 1
     if count:
         # Saved with update(), which sends no signal: retire the cached pages here.

@@ -391,3 +391,38 @@ def test_reader_searches_from_the_header_and_narrows_by_a_suggested_tag(live_ser
     page.wait_for_load_state()
     assert page.locator(".search-result").count() == 2
     assert violations == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_english_search_shows_the_topic_card_and_the_chinese_note(live_server, page):
+    make_topic("Garbage collection", aliases=["GC", "垃圾回收"], summary="Freeing objects.")
+    make_note("CPython 的垃圾回收机制", body="CPython 的垃圾回收靠引用计数。")
+    problems = []
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    # The browser asks for /favicon.ico on its own; anything else failing counts.
+    page.on(
+        "response",
+        lambda response: (
+            problems.append(response.url)
+            if response.status >= 400 and not response.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
+
+    page.goto(live_server.url + "/")
+    page.get_by_role("searchbox", name="Search notes").fill("garbage collection")
+    page.get_by_role("searchbox", name="Search notes").press("Enter")
+    page.wait_for_load_state()
+    card = page.locator(".topic-card")
+    assert card.locator("h2").inner_text() == "Topic Garbage collection"
+    assert card.get_by_role("link", name="1 note mentions it").is_visible()
+    assert page.locator(".search-result h3").all_inner_texts() == ["CPython 的垃圾回收机制"]
+    assert page.locator(".search-result h3 mark").inner_text() == "垃圾回收"
+    assert problems == []

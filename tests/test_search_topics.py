@@ -261,3 +261,16 @@ def _staff():
     from tests.factories import make_user
 
     return make_user(staff=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", ['NEAR("a" OR b)*', "x' OR 1=1 --", "<script>alert(1)</script>", '"', "%_\\"]
+)
+def test_a_hostile_topic_name_stays_text(name):
+    make_topic(f"Topic {name}", aliases=[f"别名 {name}"])
+    make_note("Plain", body=f"Mentions topic {name} here.")
+    update_index()
+    for text in (f"topic {name}", f"别名 {name}"):
+        results = search_notes(Note.objects.all(), text=text)
+        assert [note.title for note in results.notes] in ([], ["Plain"])

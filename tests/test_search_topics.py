@@ -243,7 +243,7 @@ class TestTopicIndex:
         from tests.factories import make_category
 
         make_topic("Deadlock", aliases=["死锁"])
-        make_topic("Thread", aliases=["线程"])
+        make_topic("Thread", aliases=["threads"])
         make_note("Filed", body="A deadlock.", category=make_category("死锁"))
         make_note("Passing", body="Threads, threads, threads.\n\nOne deadlock.")
         update_index()

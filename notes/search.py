@@ -10,6 +10,11 @@ ordinary table whose pg_trgm GIN indexes answer the same substring matches
 A word of one or two characters (协程, GC) holds no trigram. SQLite looks it up as
 the indexed trigrams that start with it; PostgreSQL scans for it, among the notes
 that any longer word of the query found.
+
+A query word or phrase that is a topic's name or alias (``parse_query``, with the
+topic linking's matcher) matches any of the topic's names, and the notes whose entry
+carries the topic's marker: the index records, after the tag names, which topics a
+note mentions and which are its main subject (``topic_markers``).
 """
 
 from __future__ import annotations
@@ -267,16 +272,19 @@ def _spans(
 ) -> list[Span]:
     """Where ``terms`` and the names of the topics ``topic_keys`` are in ``text``.
 
-    Latin words count on word boundaries ("global" is not in "globals"), unless a term
+    Latin words count on word boundaries ("global" is not in "globals"), unless a word
     is only found inside longer words (a note found for "thread" that says only
-    "threading" still shows why). Topic names are found by the topic linking's own
-    matcher, so they are marked where a note links them. At each place the longest
-    wins; the spans do not overlap.
+    "threading" still shows why); a topic's names are found by the topic linking's own
+    matcher, so they are marked where a note links them, and never inside longer
+    words ("GC" is not marked in "GCC"). At each place the longest wins; the spans do
+    not overlap.
     """
     found: list[Span] = []
     for term in terms:
         hits = [m.span() for m in re.finditer(term_pattern(term), text, re.IGNORECASE)]
-        if not hits:
+        target = matcher.target_for(term) if matcher is not None else None
+        names_topic = target is not None and target.key in topic_keys
+        if not hits and not names_topic:
             hits = [m.span() for m in re.finditer(re.escape(term), text, re.IGNORECASE)]
         found += hits
     if matcher is not None and topic_keys:

@@ -147,6 +147,10 @@ class TestHighlight:
         segments = highlight(text, ["garbage collection"], MATCHER, [GC.key])
         assert marked(segments) == ["垃圾回收", "GC"]
 
+    def test_a_topic_name_is_not_marked_inside_longer_words(self):
+        assert marked(highlight("GCC, not GC", ["gc"], MATCHER, [GC.key])) == ["GC"]
+        assert marked(highlight("GCC only", ["gc"], MATCHER, [GC.key])) == []
+
     def test_other_topics_are_not_marked(self):
         text = "全局解释器锁不是死锁"
         assert marked(highlight(text, ["lock"], MATCHER, [LOCK.key])) == []

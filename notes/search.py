@@ -44,7 +44,16 @@ from django.utils.translation import gettext as _
 
 from .linking import LinkTarget, TopicMatcher, term_pattern
 from .markdown import plain_text
-from .models import Category, Mention, Note, NoteQuerySet, Tag, TaggedNote, Topic
+from .models import (
+    Category,
+    Mention,
+    Note,
+    NoteQuerySet,
+    Tag,
+    TaggedNote,
+    Topic,
+    TopicAlias,
+)
 
 MAX_QUERY_LENGTH = 200
 COUNT_LIMIT = 1000
@@ -815,7 +824,11 @@ def _fts5_ranking(notes: NoteQuerySet, terms: Sequence[QueryTerm]) -> QuerySet |
     if expression is not None:
         entries = entries.filter(_fts_match(expression))
     entries, newest = _newest_matches(entries)
-    if expression is not None and len(newest) > BM25_LIMIT:
+    names_topics = expression is not None and any(term.topic for term in terms)
+    if names_topics and len(newest) > BM25_LIMIT:
+        # Title and main subject come first (below); the rest stay newest first.
+        ranked: QuerySet | list[int] = newest
+    elif expression is not None and len(newest) > BM25_LIMIT:
         # bm25 reads every position of every term in each note (40 ms for a thousand
         # long notes): notes with a word this common in their title or tags come
         # first, then the newest. The index answers that without reading the notes.
@@ -824,7 +837,7 @@ def _fts5_ranking(notes: NoteQuerySet, terms: Sequence[QueryTerm]) -> QuerySet |
                 _fts_match(f"{{title tags}}: ({expression})"), pk__gte=newest[-1]
             ).values_list("pk", flat=True)
         )
-        ranked: QuerySet | list[int] = [pk for pk in newest if pk in in_title_or_tags] + [
+        ranked = [pk for pk in newest if pk in in_title_or_tags] + [
             pk for pk in newest if pk not in in_title_or_tags
         ]
     elif expression is None:
@@ -836,7 +849,7 @@ def _fts5_ranking(notes: NoteQuerySet, terms: Sequence[QueryTerm]) -> QuerySet |
             RawSQL("bm25(notes_searchentry, 10.0, 5.0, 1.0)", ()).asc(),
             "-pk",
         ).values_list("pk", flat=True)
-    if expression is None or not newest or not any(term.topic for term in terms):
+    if not names_topics or not newest:
         return ranked
     return _topic_notes_first(list(ranked), terms, expansions, newest[-1])
 
@@ -908,17 +921,24 @@ def add_highlights(
 
 
 def topic_cards(keys: Sequence[int], count_field: str) -> list[Topic]:
-    """The topics ``keys`` in that order, for the cards above the results: each with its
-    aliases, ``path`` (from the root down to its parent) and ``num_notes``, the stored
-    count ``count_field`` (published notes only, for readers). Three queries whatever
-    the number of topics: the tree is read once, as names and parents."""
+    """The topics ``keys`` in that order, for the cards above the results: each with
+    ``alias_names``, ``path`` (from the root down to its parent) and ``num_notes``, the
+    stored count ``count_field`` (published notes only, for readers).
+
+    Two queries whatever the number of topics: the tree is read once (topics are a
+    few hundred at most), then the aliases of these topics.
+    """
     if not keys:
         return []
-    cards = Topic.objects.filter(pk__in=keys).prefetch_related("aliases").in_bulk()
-    tree = {topic.pk: topic for topic in Topic.objects.only("pk", "parent_id", "name", "slug")}
-    found = []
+    fields = ("pk", "parent_id", "name", "slug", "summary_html", count_field)
+    tree = {topic.pk: topic for topic in Topic.objects.only(*fields)}
+    aliases: dict[int, list[str]] = {}
+    named = TopicAlias.objects.filter(topic_id__in=keys).order_by("name")
+    for topic_id, name in named.values_list("topic_id", "name"):
+        aliases.setdefault(topic_id, []).append(name)
+    cards = []
     for key in keys:
-        topic = cards.get(key)
+        topic = tree.get(key)
         if topic is None:
             continue
         path, seen, parent = [], {key}, tree.get(topic.parent_id)
@@ -927,9 +947,10 @@ def topic_cards(keys: Sequence[int], count_field: str) -> list[Topic]:
             seen.add(parent.pk)
             parent = tree.get(parent.parent_id)
         topic.path = path[::-1]
+        topic.alias_names = aliases.get(key, [])
         topic.num_notes = getattr(topic, count_field)
-        found.append(topic)
-    return found
+        cards.append(topic)
+    return cards
 
 
 def suggest_tags(notes: NoteQuerySet, text: str, limit: int = SUGGESTIONS) -> list[str]:

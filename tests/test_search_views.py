@@ -340,9 +340,8 @@ class TestQueryCount:
         # Categories for the form, whether topics changed (two, for the topic matcher),
         # the search (two queries on SQLite, where the ranking comes first), tags for
         # the page, and bodies for the highlighted passages; for a topic, two more for
-        # the ranking on SQLite and three for its card (the topic and its aliases, and
-        # the tree for its place in it).
-        assert many <= 14
+        # the ranking on SQLite and two for its card (the tree, and its aliases).
+        assert many <= 13
 
     def test_a_category_search_takes_a_fixed_number_of_queries(
         self, client, django_assert_num_queries

@@ -221,6 +221,19 @@ def _topic_at(
     return None
 
 
+def title_holds(title: str, terms: Sequence[QueryTerm]) -> bool:
+    """Whether a title holds every term of a query: a topic by any of its names (Latin
+    ones on word boundaries, as the topic linking finds them), other terms anywhere."""
+    folded = title.casefold()
+    for term in terms:
+        if term.topic is None:
+            if term.text not in folded:
+                return False
+        elif not any(re.search(term_pattern(name), folded) for name in {term.text, *term.names}):
+            return False
+    return True
+
+
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
@@ -851,32 +864,32 @@ def _fts5_ranking(notes: NoteQuerySet, terms: Sequence[QueryTerm]) -> QuerySet |
         ).values_list("pk", flat=True)
     if not names_topics or not newest:
         return ranked
-    return _topic_notes_first(list(ranked), terms, expansions, newest[-1])
+    return _topic_notes_first(list(ranked), terms, _main_subjects(terms, newest[-1]))
 
 
 def _topic_notes_first(
-    ranked: list[int], terms: Sequence[QueryTerm], expansions: Mapping, oldest: int
+    ranked: list[int], terms: Sequence[QueryTerm], main_first: set[int] | None = None
 ) -> list[int]:
-    """SQLite, for a query naming topics: ``ranked`` with the notes whose title holds
-    the query (or another name of its topic) first, then those mainly about its
-    topics (``topic_markers``), each in the order bm25 gave them."""
-    found = SearchEntry.objects.filter(pk__gte=oldest)
-    in_title: set[int] = set()
-    title_expression = fts_expression([term.alternatives for term in terms], expansions)
-    if title_expression is not None:
-        in_title = set(
-            found.filter(_fts_match(f"{{title}}: ({title_expression})")).values_list(
-                "pk", flat=True
-            )
-        )
+    """For a query naming topics: ``ranked`` with the notes whose title holds the query
+    (or other names of its topics, ``title_holds``) first, then those in
+    ``main_first``, each group in the order it had. One query for the titles."""
+    titles = dict(SearchEntry.objects.filter(pk__in=ranked).values_list("pk", "title"))
+    in_title = {pk for pk, title in titles.items() if title_holds(title, terms)}
+    main_first = main_first or set()
+    return sorted(ranked, key=lambda pk: (pk not in in_title, pk not in main_first))
+
+
+def _main_subjects(terms: Sequence[QueryTerm], oldest: int) -> set[int]:
+    """SQLite: notes from ``oldest`` on whose index marks one of the query's topics as
+    their main subject (``topic_markers``)."""
     main = " OR ".join(
         _quoted(topic_marker(term.topic.key, main=True)) for term in terms if term.topic
     )
-    about = set(found.filter(_fts_match(f"{{tags}}: ({main})")).values_list("pk", flat=True))
-    return sorted(ranked, key=lambda pk: (pk not in in_title, pk not in about))
+    found = SearchEntry.objects.filter(_fts_match(f"{{tags}}: ({main})"), pk__gte=oldest)
+    return set(found.values_list("pk", flat=True))
 
 
-def _trigram_ranking(notes: NoteQuerySet, terms: Sequence[QueryTerm]) -> QuerySet:
+def _trigram_ranking(notes: NoteQuerySet, terms: Sequence[QueryTerm]) -> QuerySet | list[int]:
     """PostgreSQL: the ids of the notes holding every term (any of a topic's names, or
     its marker), best first. The pg_trgm GIN indexes find the candidates for terms of
     three or more characters."""
@@ -891,11 +904,16 @@ def _trigram_ranking(notes: NoteQuerySet, terms: Sequence[QueryTerm]) -> QuerySe
     # Ordering every match by id to keep the newest, PostgreSQL walks the primary key
     # and reads note after note (190 ms for a word in 5% of 100,000 notes): it ranks
     # all the matches from the trigram index instead, and keeps the best.
-    return (
+    ranked = (
         notes.alias(search_score=_score(terms, prefix))
         .order_by("-search_score", "-created", "-pk")
         .values_list("pk", flat=True)[: SearchPaginator.limit + 1]
     )
+    if any(term.topic for term in terms):
+        # The score counts a topic's names found in the title as text; a short one
+        # (死锁) is looked for there too, on word boundaries if Latin, as on SQLite.
+        return _topic_notes_first(list(ranked), terms)
+    return ranked
 
 
 def add_highlights(

@@ -18,6 +18,7 @@ from notes.search import (
     search_notes,
     searchable_alias,
     snippet,
+    title_holds,
     topic_marker,
     topic_markers,
     update_index,
@@ -253,6 +254,21 @@ class TestTopicIndex:
         update_index()
         assert titles("死锁") == ["Filed", "Passing"]
 
+    def test_a_note_mostly_about_the_topic_ranks_above_a_passing_mention(self):
+        make_topic("Deadlock", aliases=["死锁"])
+        make_topic("Thread", aliases=["threads"])
+        make_note("About it", body="A deadlock. Two threads.")
+        make_note("In passing", body="Threads, threads, threads. And a deadlock, once.")
+        update_index()
+        assert titles("死锁") == ["About it", "In passing"]
+
+    def test_an_alias_in_the_title_ranks_above_the_main_subject(self):
+        make_topic("Deadlock", aliases=["死锁"])
+        make_note("死锁笔记", body="Mentioned once: deadlock. Then other things.")
+        make_note("Locks", body="Deadlock, deadlock, deadlock.")
+        update_index()
+        assert titles("deadlock") == ["死锁笔记", "Locks"]
+
     def test_drafts_stay_hidden_from_readers(self):
         make_topic("Deadlock", aliases=["死锁"])
         make_draft("Secret", body="A deadlock.")
@@ -278,3 +294,16 @@ def test_a_hostile_topic_name_stays_text(name):
     for text in (f"topic {name}", f"别名 {name}"):
         results = search_notes(Note.objects.all(), text=text)
         assert [note.title for note in results.notes] in ([], ["Plain"])
+
+
+class TestTitleHolds:
+    def test_a_topic_by_any_of_its_names_on_word_boundaries(self):
+        (gil,) = parse_query("global interpreter lock", MATCHER)
+        assert title_holds("全局解释器锁 GIL", [gil])
+        assert title_holds("About the GIL", [gil])
+        assert not title_holds("Agile teams", [gil])
+
+    def test_every_term_must_be_there(self):
+        terms = parse_query("gc python", MATCHER)
+        assert title_holds("Python 的垃圾回收", terms)
+        assert not title_holds("垃圾回收", terms)

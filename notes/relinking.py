@@ -18,15 +18,19 @@ def relink_notes(notes: Iterable[Note]) -> int:
     """Re-render and re-link ``notes`` with the current topics; returns how many."""
     matcher = Topic.objects.matcher()
     count = 0
+    rendered = {}
     for note in notes:
         with transaction.atomic():
             links = note.refresh_rendering(matcher)
             # update() rather than save(): a topic edit is not an edit of the note.
             Note.objects.filter(pk=note.pk).update(body_html=note.body_html)
             note.store_links(links)
-            # The index records which topics a note mentions (notes.search.topic_markers).
-            schedule_index([note.pk], {note.pk: (note.body_html, note.plain_text)})
+        rendered[note.pk] = (note.body_html, note.plain_text)
         count += 1
+    if rendered:
+        # The index records which topics a note mentions (notes.search.topic_markers):
+        # reindexed together, in batches, rather than one note at a time.
+        schedule_index(rendered, rendered)
     if count:
         # Saved with update(), which sends no signal: retire the cached pages here.
         bump_content_version()

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import overload
 
 from django.core.paginator import Paginator
@@ -229,9 +229,15 @@ def title_holds(title: str, terms: Sequence[QueryTerm]) -> bool:
         if term.topic is None:
             if term.text not in folded:
                 return False
-        elif not any(re.search(term_pattern(name), folded) for name in {term.text, *term.names}):
+        elif not _names_pattern(term).search(folded):
             return False
     return True
+
+
+@lru_cache(maxsize=64)
+def _names_pattern(term: QueryTerm) -> re.Pattern[str]:
+    names = sorted({term.text, *term.names}, key=len, reverse=True)
+    return re.compile("|".join(term_pattern(name) for name in names))
 
 
 def _quoted(text: str) -> str:

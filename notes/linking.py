@@ -64,6 +64,18 @@ def _is_word_char(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char == "_")
 
 
+def term_pattern(term: str) -> str:
+    """A regular expression finding ``term`` as the matcher does: an edge that is a
+    Latin letter or digit on a word boundary ("GC" is not in "GCC"), any run of
+    spaces between words, Chinese anywhere."""
+    pattern = r"\s+".join(re.escape(word) for word in term.split())
+    if term[:1] and _is_word_char(term[0]):
+        pattern = f"(?<![{_WORD}])" + pattern
+    if term[-1:] and _is_word_char(term[-1]):
+        pattern += f"(?![{_WORD}])"
+    return pattern
+
+
 class TopicMatcher:
     """One compiled regular expression for every alias of every topic.
 
@@ -87,6 +99,7 @@ class TopicMatcher:
         and counted as mentions but never linked; ``[[explicit]]`` links reach them."""
         self._targets: dict[str, LinkTarget] = {}
         self.count_only_keys: set[int] = set()
+        self._terms_by_target: dict[LinkTarget, list[str]] | None = None
         for term, target in terms:
             key = normalize_term(term)
             if key:
@@ -105,6 +118,17 @@ class TopicMatcher:
     def links(self, target: LinkTarget) -> bool:
         """Whether a mention of ``target`` in running text becomes a link."""
         return target.kind != "topic" or target.key not in self.count_only_keys
+
+    def terms_of(self, target: LinkTarget) -> list[str]:
+        """Every normalised name and alias that leads to ``target``, longest first."""
+        if self._terms_by_target is None:
+            by_target: dict[LinkTarget, list[str]] = {}
+            for term, found in self._targets.items():
+                by_target.setdefault(found, []).append(term)
+            for terms in by_target.values():
+                terms.sort(key=lambda term: (-len(term), term))
+            self._terms_by_target = by_target
+        return list(self._terms_by_target.get(target, ()))
 
     @staticmethod
     def _compile(targets: Mapping[str, LinkTarget]) -> re.Pattern | None:

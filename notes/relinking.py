@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from .caching import bump_content_version
 from .models import Note, Topic, TopicAlias
+from .search import schedule_index
 
 _PENDING_ATTR = "_notes_pending_relink"
 
@@ -17,6 +18,7 @@ def relink_notes(notes: Iterable[Note]) -> int:
     """Re-render and re-link ``notes`` with the current topics; returns how many."""
     matcher = Topic.objects.matcher()
     count = 0
+    rendered = {}
     for note in notes:
         with transaction.atomic():
             links = note.refresh_rendering(matcher)
@@ -27,7 +29,12 @@ def relink_notes(notes: Iterable[Note]) -> int:
                 body_html=note.body_html, headings=note.headings, auto_excerpt=note.auto_excerpt
             )
             note.store_links(links)
+        rendered[note.pk] = (note.body_html, note.plain_text)
         count += 1
+    if rendered:
+        # The index records which topics a note mentions (notes.search.topic_markers):
+        # reindexed together, in batches, rather than one note at a time.
+        schedule_index(rendered, rendered)
     if count:
         # Saved with update(), which sends no signal: retire the cached pages here.
         bump_content_version()

@@ -10,15 +10,20 @@ ordinary table whose pg_trgm GIN indexes answer the same substring matches
 A word of one or two characters (协程, GC) holds no trigram. SQLite looks it up as
 the indexed trigrams that start with it; PostgreSQL scans for it, among the notes
 that any longer word of the query found.
+
+A query word or phrase that is a topic's name or alias (``parse_query``, with the
+topic linking's matcher) matches any of the topic's names, and the notes whose entry
+carries the topic's marker: the index records, after the tag names, which topics a
+note mentions and which are its main subject (``topic_markers``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import overload
 
 from django.core.paginator import Paginator
@@ -37,8 +42,18 @@ from django.db.models import (
 from django.db.models.expressions import Combinable, RawSQL
 from django.utils.translation import gettext as _
 
+from .linking import LinkTarget, TopicMatcher, term_pattern
 from .markdown import plain_text
-from .models import Category, Note, NoteQuerySet, Tag, TaggedNote
+from .models import (
+    Category,
+    Mention,
+    Note,
+    NoteQuerySet,
+    Tag,
+    TaggedNote,
+    Topic,
+    TopicAlias,
+)
 
 MAX_QUERY_LENGTH = 200
 COUNT_LIMIT = 1000
@@ -58,7 +73,9 @@ _EDGE_PUNCTUATION = "\"'`()[]{}<>,.;:!?，。；：！？、“”‘’（）�
 _SEPARATORS = str.maketrans(dict.fromkeys("，。；：！？、", " "))
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 # Weights of a match in the title and in the tags, where bm25 is not available.
-_WEIGHTS = {"title": 2, "tags": 1}
+# A title holding the query outweighs being a topic's main subject and a tag match.
+_WEIGHTS = {"title": 4, "tags": 1}
+_MAIN_WEIGHT = 2
 _PAD = "  "
 # A shorter word is looked up on SQLite as the trigrams starting with it; past this
 # many (a common single character) scanning the text is about as quick.
@@ -66,19 +83,38 @@ MAX_EXPANSION = 300
 # Up to this many matches, SQLite ranks text results with bm25 (weighing how often the
 # words occur); more are ranked by title and tag matches, then newest first.
 BM25_LIMIT = 200
+# The longest run of words looked up as a topic's name ("global interpreter lock").
+MAX_PHRASE_WORDS = 6
+# Topic markers in the index (``topic_marker``): private-use characters.
+_MARK, _MAIN_MARK, _MARK_END = "\ue000", "\ue002", "\ue001"
 
 
 # --- Pure text handling -------------------------------------------------------------
 
 
 def clean_input(value: str) -> str:
-    """User input without control characters (PostgreSQL refuses NUL in text)."""
-    return "".join(" " if unicodedata.category(char) in {"Cc", "Cs"} else char for char in value)
+    """User input without control characters (PostgreSQL refuses NUL in text) or
+    private-use ones (the index's topic markers are made of them)."""
+    return "".join(
+        " " if unicodedata.category(char) in {"Cc", "Cs", "Co"} else char for char in value
+    )
 
 
 def clean_name(value: str) -> str:
     """A tag name or category slug as typed, made safe to look up."""
     return " ".join(clean_input(value).split())[:100]
+
+
+def _query_words(text: str) -> list[tuple[str, bool]]:
+    """(term, was quoted) for each word and "quoted phrase", case-folded, in order."""
+    words = []
+    for match in _TERM.finditer(clean_input(text).translate(_SEPARATORS)):
+        quoted = match.group(1) is not None
+        raw = match.group(1) if quoted else match.group(2)
+        term = " ".join(raw.split()).strip(_EDGE_PUNCTUATION).casefold()
+        if any(char.isalnum() for char in term):
+            words.append((term, quoted))
+    return words
 
 
 def split_terms(text: str) -> list[str]:
@@ -88,11 +124,120 @@ def split_terms(text: str) -> list[str]:
     would match almost every note.
     """
     terms: list[str] = []
-    for phrase, word in _TERM.findall(clean_input(text).translate(_SEPARATORS)):
-        term = " ".join((phrase or word).split()).strip(_EDGE_PUNCTUATION).casefold()
-        if any(char.isalnum() for char in term) and term not in terms:
+    for term, _quoted in _query_words(text):
+        if term not in terms:
             terms.append(term)
     return terms
+
+
+def topic_marker(key: int, *, main: bool = False) -> str:
+    """The token that records in the index that a note mentions topic ``key`` (or, with
+    ``main``, is mainly about it). Private-use characters, which queries never hold."""
+    return f"{_MAIN_MARK if main else _MARK}t{key}{_MARK_END}"
+
+
+def topic_markers(mentions: Mapping[int, int], main_topics: Iterable[int] = ()) -> str:
+    """The markers of a note that mentions topics (key -> count): one for each, and one
+    more for its main subjects, the topics it mentions most and ``main_topics`` (the
+    topic its category is named after)."""
+    most = max(mentions.values(), default=0)
+    main = {key for key, count in mentions.items() if count == most} | set(main_topics)
+    markers = [topic_marker(key) for key in sorted(set(mentions) | main)]
+    markers += [topic_marker(key, main=True) for key in sorted(main)]
+    return " ".join(markers)
+
+
+def searchable_alias(name: str) -> bool:
+    """Whether another name of a query's topic is looked for in the text itself.
+
+    Names shorter than a trigram (GC, 死锁) would need a lookup each, and a Latin word
+    of four letters or fewer is found inside longer words (GIL in "agile", lock in
+    "block"): the topic's markers find those notes, as the topic linking saw them.
+    """
+    if len(name) < TRIGRAM:
+        return False
+    return not (name.isascii() and " " not in name and len(name) <= 4)
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One word or phrase of a query; when it names a topic, the topic and its names."""
+
+    text: str
+    quoted: bool = False
+    topic: LinkTarget | None = None
+    # Every name and alias of the topic, normalised, longest first.
+    names: tuple[str, ...] = ()
+
+    @property
+    def alternatives(self) -> list[str]:
+        """The texts any of which a note may hold to match: what was typed, and the
+        topic's other names that can be looked for (``searchable_alias``)."""
+        others = [name for name in self.names if name != self.text and searchable_alias(name)]
+        return [self.text, *others]
+
+    @property
+    def searched(self) -> list[str]:
+        """The alternatives and, for a topic, the marker of the notes that mention it."""
+        marker = [topic_marker(self.topic.key)] if self.topic else []
+        return [*self.alternatives, *marker]
+
+
+def parse_query(text: str, matcher: TopicMatcher | None = None) -> list[QueryTerm]:
+    """The terms of a query, each once, in order.
+
+    A run of unquoted words that is a topic's name or alias (the longest such run
+    first) becomes one term carrying the topic; quoted phrases stay exact words.
+    """
+    words = _query_words(text)
+    terms: list[QueryTerm] = []
+    seen: set = set()
+    position = 0
+    while position < len(words):
+        term, size = QueryTerm(*words[position]), 1
+        if matcher is not None and not term.quoted:
+            term, size = _topic_at(words, position, matcher) or (term, size)
+        position += size
+        key = ("topic", term.topic.key) if term.topic else term.text
+        if key not in seen:
+            seen.add(key)
+            terms.append(term)
+    return terms
+
+
+def _topic_at(
+    words: Sequence[tuple[str, bool]], position: int, matcher: TopicMatcher
+) -> tuple[QueryTerm, int] | None:
+    last = min(len(words), position + MAX_PHRASE_WORDS)
+    for end in range(last, position, -1):
+        run = words[position:end]
+        if any(quoted for _word, quoted in run):
+            continue
+        phrase = " ".join(word for word, _quoted in run)
+        target = matcher.target_for(phrase)
+        if target is not None and target.kind == "topic":
+            names = tuple(matcher.terms_of(target))
+            return QueryTerm(phrase, topic=target, names=names), end - position
+    return None
+
+
+def title_holds(title: str, terms: Sequence[QueryTerm]) -> bool:
+    """Whether a title holds every term of a query: a topic by any of its names (Latin
+    ones on word boundaries, as the topic linking finds them), other terms anywhere."""
+    folded = title.casefold()
+    for term in terms:
+        if term.topic is None:
+            if term.text not in folded:
+                return False
+        elif not _names_pattern(term).search(folded):
+            return False
+    return True
+
+
+@lru_cache(maxsize=64)
+def _names_pattern(term: QueryTerm) -> re.Pattern[str]:
+    names = sorted({term.text, *term.names}, key=len, reverse=True)
+    return re.compile("|".join(term_pattern(name) for name in names))
 
 
 def _quoted(text: str) -> str:
@@ -100,9 +245,10 @@ def _quoted(text: str) -> str:
 
 
 def fts_expression(
-    terms: Iterable[str], expansions: Mapping[str, Sequence[str]] | None = None
+    terms: Iterable[str | Sequence[str]], expansions: Mapping[str, Sequence[str]] | None = None
 ) -> str | None:
-    """FTS5 MATCH syntax requiring every term.
+    """FTS5 MATCH syntax requiring every term; a term given as a list of alternatives
+    needs any one of them.
 
     A term long enough for the trigram index is one double-quoted string with its
     quotes doubled, so ``NEAR``, ``*``, ``-``, ``OR`` and parentheses are text to
@@ -112,10 +258,17 @@ def fts_expression(
     expansions = expansions or {}
     parts = []
     for term in terms:
-        if len(term) >= TRIGRAM:
-            parts.append(_quoted(term))
-        elif expansions.get(term):
-            parts.append("(" + " OR ".join(map(_quoted, expansions[term])) + ")")
+        alternatives = [term] if isinstance(term, str) else term
+        pieces = []
+        for alternative in alternatives:
+            if len(alternative) >= TRIGRAM:
+                pieces.append(_quoted(alternative))
+            elif expansions.get(alternative):
+                pieces.extend(map(_quoted, expansions[alternative]))
+        if len(pieces) == 1 and len(alternatives[0]) >= TRIGRAM:
+            parts.append(pieces[0])
+        elif pieces:
+            parts.append("(" + " OR ".join(pieces) + ")")
     return " AND ".join(parts) or None
 
 
@@ -135,50 +288,97 @@ def document_text(body_html: str, plain: str | None = None) -> str:
     return " ".join(plain.replace("¶", " ").split())
 
 
-def _terms_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
-    if not terms:
-        return None
-    # Longest first, so "垃圾回收" is marked whole rather than as "垃圾" and "回收".
-    alternatives = sorted(terms, key=len, reverse=True)
-    return re.compile("|".join(re.escape(term) for term in alternatives), re.IGNORECASE)
-
-
 Segments = list[tuple[str, bool]]
+Span = tuple[int, int]
 
 
-def highlight(text: str, terms: Sequence[str]) -> Segments:
-    """``text`` cut into (piece, is_match) pairs: the template marks the matches and
-    escapes every piece, so no HTML is ever built here."""
-    pattern = _terms_pattern(terms)
-    if pattern is None:
-        return [(text, False)] if text else []
+def _spans(
+    text: str,
+    terms: Sequence[str],
+    matcher: TopicMatcher | None = None,
+    topic_keys: Collection[int] = (),
+) -> list[Span]:
+    """Where ``terms`` and the names of the topics ``topic_keys`` are in ``text``.
+
+    Latin words count on word boundaries ("global" is not in "globals"), unless a word
+    is only found inside longer words (a note found for "thread" that says only
+    "threading" still shows why); a topic's names are found by the topic linking's own
+    matcher, so they are marked where a note links them, and never inside longer
+    words ("GC" is not marked in "GCC"). At each place the longest wins; the spans do
+    not overlap.
+    """
+    found: list[Span] = []
+    for term in terms:
+        hits = [m.span() for m in re.finditer(term_pattern(term), text, re.IGNORECASE)]
+        target = matcher.target_for(term) if matcher is not None else None
+        names_topic = target is not None and target.key in topic_keys
+        if not hits and not names_topic:
+            hits = [m.span() for m in re.finditer(re.escape(term), text, re.IGNORECASE)]
+        found += hits
+    if matcher is not None and topic_keys:
+        found += [
+            (start, end)
+            for start, end, target in matcher.finditer(text)
+            if target.kind == "topic" and target.key in topic_keys
+        ]
+    found.sort(key=lambda span: (span[0], -span[1]))
+    spans: list[Span] = []
+    for start, end in found:
+        if end > start and (not spans or start >= spans[-1][1]):
+            spans.append((start, end))
+    return spans
+
+
+def _segments(text: str, spans: Sequence[Span], offset: int = 0) -> Segments:
+    """``text`` (which starts at ``offset`` of the text ``spans`` were found in) cut into
+    (piece, is_match) pairs."""
     segments: Segments = []
     position = 0
-    for match in pattern.finditer(text):
-        if match.start() > position:
-            segments.append((text[position : match.start()], False))
-        segments.append((match.group(), True))
-        position = match.end()
+    for start, end in spans:
+        start, end = max(start - offset, position), min(end - offset, len(text))
+        if end <= start:
+            continue
+        if start > position:
+            segments.append((text[position:start], False))
+        segments.append((text[start:end], True))
+        position = end
     if position < len(text):
         segments.append((text[position:], False))
     return segments
 
 
-def snippet(text: str, terms: Sequence[str], length: int = SNIPPET_LENGTH) -> Segments:
+def highlight(
+    text: str,
+    terms: Sequence[str],
+    matcher: TopicMatcher | None = None,
+    topic_keys: Collection[int] = (),
+) -> Segments:
+    """``text`` cut into (piece, is_match) pairs: the template marks the matches and
+    escapes every piece, so no HTML is ever built here."""
+    return _segments(text, _spans(text, terms, matcher, topic_keys))
+
+
+def snippet(
+    text: str,
+    terms: Sequence[str],
+    length: int = SNIPPET_LENGTH,
+    matcher: TopicMatcher | None = None,
+    topic_keys: Collection[int] = (),
+) -> Segments:
     """The passage of ``text`` around the first match, highlighted; its start if none."""
-    pattern = _terms_pattern(terms)
-    match = pattern.search(text) if pattern else None
+    spans = _spans(text, terms, matcher, topic_keys)
+    match = spans[0] if spans else None
     start = 0
-    if match is not None and match.end() > length - SNIPPET_LEAD:
-        start = match.start() - SNIPPET_LEAD
+    if match is not None and match[1] > length - SNIPPET_LEAD:
+        start = match[0] - SNIPPET_LEAD
         # Begin at a word boundary when there is one close by (Chinese has none).
-        space = text.find(" ", start, match.start())
+        space = text.find(" ", start, match[0])
         if 0 <= space - start < 20:
             start = space + 1
     end = start + length
     if match is not None:
-        end = max(end, match.end())
-    segments = highlight(text[start:end], terms)
+        end = max(end, match[1])
+    segments = _segments(text[start:end], spans, offset=start)
     if start > 0:
         segments.insert(0, ("…", False))
     if end < len(text):
@@ -187,17 +387,23 @@ def snippet(text: str, terms: Sequence[str], length: int = SNIPPET_LENGTH) -> Se
 
 
 def index_fields(
-    title: str, body_html: str, tag_names: Iterable[str], plain: str | None = None
+    title: str,
+    body_html: str,
+    tag_names: Iterable[str],
+    plain: str | None = None,
+    markers: str = "",
 ) -> dict[str, str]:
     """The columns of a note's ``SearchEntry``.
 
     Case-folded here, in Python, so that SQLite and PostgreSQL compare them with the
     query's case-folded terms in exactly the same way. Each ends with two spaces, so
     that every character, the last included, starts a trigram (see ``_expand``).
+    ``markers`` (``topic_markers``) follow the tag names.
     """
+    tags = " ".join(sorted(name.casefold() for name in tag_names))
     return {
         "title": title.casefold() + _PAD,
-        "tags": " ".join(sorted(name.casefold() for name in tag_names)) + _PAD,
+        "tags": " ".join(filter(None, [tags, markers])) + _PAD,
         "body": document_text(body_html, plain).casefold() + _PAD,
     }
 
@@ -284,12 +490,18 @@ def index_notes(note_ids: Iterable[int] | Mapping[int, Rendered | None]) -> None
     no longer exist leave the index. A mapping gives the plain text of some of them."""
     rendered = note_ids if isinstance(note_ids, Mapping) else {}
     ids = sorted(note_ids)
+    matcher = Topic.objects.matcher() if ids else None
     for start in range(0, len(ids), _BATCH):
         batch = ids[start : start + _BATCH]
         names: dict[int, list[str]] = {}
         tagged = TaggedNote.objects.filter(content_object_id__in=batch)
         for note_id, name in tagged.values_list("content_object_id", "tag__name"):
             names.setdefault(note_id, []).append(name)
+        mentions: dict[int, dict[int, int]] = {}
+        found = Mention.objects.filter(note_id__in=batch)
+        for note_id, topic_id, count in found.values_list("note_id", "topic_id", "count"):
+            mentions.setdefault(note_id, {})[topic_id] = count
+        notes = Note.objects.filter(pk__in=batch).select_related("category")
         entries = [
             SearchEntry(
                 note_id=note.pk,
@@ -298,13 +510,20 @@ def index_notes(note_ids: Iterable[int] | Mapping[int, Rendered | None]) -> None
                     note.body_html,
                     names.get(note.pk, ()),
                     _plain_text_of(note, rendered.get(note.pk)),
+                    topic_markers(mentions.get(note.pk, {}), _category_topic(note, matcher)),
                 ),
             )
-            for note in Note.objects.filter(pk__in=batch).only("pk", "title", "body_html")
+            for note in notes.only("pk", "title", "body_html", "category__name")
         ]
         with transaction.atomic():
             SearchEntry.objects.filter(pk__in=batch).delete()
             SearchEntry.objects.bulk_create(entries)
+
+
+def _category_topic(note: Note, matcher: TopicMatcher | None) -> list[int]:
+    """The topic a note's category is named after, if any: its main subject."""
+    target = matcher.target_for(note.category.name) if note.category and matcher else None
+    return [target.key] if target is not None and target.kind == "topic" else []
 
 
 def _plain_text_of(note: Note, rendered: Rendered | None) -> str | None:
@@ -397,12 +616,23 @@ class SearchResults:
     notes: NoteQuerySet | RankedNotes
     # The text searched for, after shortening, and the terms found in it.
     text: str = ""
-    terms: list[str] = field(default_factory=list)
+    query: list[QueryTerm] = field(default_factory=list)
     tag_names: list[str] = field(default_factory=list)
     category: Category | None = None
     messages: list[str] = field(default_factory=list)
     # False when nothing was asked for: the page shows the form and no results.
     asked: bool = False
+    # The topic matcher the query was read with, for marking topic names.
+    matcher: TopicMatcher | None = None
+
+    @property
+    def terms(self) -> list[str]:
+        return [term.text for term in self.query]
+
+    @property
+    def topic_keys(self) -> list[int]:
+        """The topics the query names, in query order."""
+        return [term.topic.key for term in self.query if term.topic]
 
 
 def search_notes(
@@ -413,7 +643,9 @@ def search_notes(
     category: str | None = None,
 ) -> SearchResults:
     """Notes among ``notes`` with every word of ``text``, every tag and the category
-    (or one below it), best first; newest first when there are no words.
+    (or one below it), best first; newest first when there are no words. A word or
+    phrase that names a topic also finds the topic's other names and the notes that
+    mention it (``parse_query``).
 
     ``notes`` is what the reader may see (``Note.objects.visible_to(user)``). Bad
     input never raises: it is cut, dropped or reported in ``messages``.
@@ -427,7 +659,8 @@ def search_notes(
             _("Your query was shortened to its first %(count)d characters.")
             % {"count": MAX_QUERY_LENGTH}
         )
-    terms = split_terms(text)
+    matcher = Topic.objects.matcher() if text else None
+    terms = parse_query(text, matcher)
     if len(terms) > MAX_TERMS:
         terms = terms[:MAX_TERMS]
         messages.append(
@@ -465,11 +698,12 @@ def search_notes(
     results = SearchResults(
         notes=notes.none(),
         text=text,
-        terms=terms,
+        query=terms,
         tag_names=tag_names,
         category=found_category,
         messages=messages,
         asked=bool(terms or tag_names or category_slug),
+        matcher=matcher,
     )
     unknown = len(tag_groups) < len(tag_names) or bool(category_slug and found_category is None)
     if not results.asked or unknown:
@@ -522,17 +756,29 @@ def _contains(term: str, prefix: str = "") -> Q:
     )
 
 
-def _score(terms: Sequence[str], prefix: str = "") -> Combinable:
-    """Where the terms were found: each in the title, each in the tags.
+def _any_in(column: str, alternatives: Iterable[str], prefix: str = "") -> Q:
+    found = Q()
+    for alternative in alternatives:
+        found |= Q(**{f"{prefix}{column}__contains": alternative})
+    return found
+
+
+def _score(terms: Sequence[QueryTerm], prefix: str = "") -> Combinable:
+    """Where the terms were found: each in the title, each in the tags; and for a
+    topic, whether it is a note's main subject (see ``topic_markers``).
 
     Every result has every term somewhere, so the body would add the same to all but
     a few, and it is by far the longest text to look through again.
     """
     score: Combinable = Value(0)
     for term in terms:
-        for column, weight in _WEIGHTS.items():
+        found = {column: _any_in(column, term.alternatives, prefix) for column in _WEIGHTS}
+        if term.topic:
+            main = topic_marker(term.topic.key, main=True)
+            found["main"] = Q(**{f"{prefix}tags__contains": main})
+        for column, condition in found.items():
             score += Case(
-                When(**{f"{prefix}{column}__contains": term}, then=Value(weight)),
+                When(condition, then=Value(_WEIGHTS.get(column, _MAIN_WEIGHT))),
                 default=Value(0),
                 output_field=IntegerField(),
             )
@@ -577,24 +823,31 @@ def _fts_match(expression: str) -> RawSQL:
     return RawSQL("notes_searchentry MATCH %s", (expression,), output_field=BooleanField())
 
 
-def _fts5_ranking(notes: NoteQuerySet, terms: Sequence[str]) -> QuerySet | list[int]:
+def _fts5_ranking(notes: NoteQuerySet, terms: Sequence[QueryTerm]) -> QuerySet | list[int]:
     """The ids of the matching notes, best first, from SQLite's FTS5 table."""
     entries = SearchEntry.objects.filter(Exists(notes.filter(pk=OuterRef("pk"))))
     expansions = {}
     for term in terms:
-        if len(term) < TRIGRAM:
-            trigrams = _expand(term, notes.db)
-            if not trigrams:
-                return entries.none().values_list("pk", flat=True)
-            if len(trigrams) <= MAX_EXPANSION:
-                expansions[term] = trigrams
-            else:
-                entries = entries.filter(_contains(term))
-    expression = fts_expression(terms, expansions)
+        for alternative in term.alternatives:
+            if len(alternative) >= TRIGRAM:
+                continue
+            trigrams = _expand(alternative, notes.db)
+            if 0 < len(trigrams) <= MAX_EXPANSION:
+                expansions[alternative] = trigrams
+            elif term.topic is None:
+                if not trigrams:
+                    return entries.none().values_list("pk", flat=True)
+                entries = entries.filter(_contains(alternative))
+            # Otherwise a topic is still found by its other names and its marker.
+    expression = fts_expression([term.searched for term in terms], expansions)
     if expression is not None:
         entries = entries.filter(_fts_match(expression))
     entries, newest = _newest_matches(entries)
-    if expression is not None and len(newest) > BM25_LIMIT:
+    names_topics = expression is not None and any(term.topic for term in terms)
+    if names_topics and len(newest) > BM25_LIMIT:
+        # Title and main subject come first (below); the rest stay newest first.
+        ranked: QuerySet | list[int] = newest
+    elif expression is not None and len(newest) > BM25_LIMIT:
         # bm25 reads every position of every term in each note (40 ms for a thousand
         # long notes): notes with a word this common in their title or tags come
         # first, then the newest. The index answers that without reading the notes.
@@ -603,47 +856,125 @@ def _fts5_ranking(notes: NoteQuerySet, terms: Sequence[str]) -> QuerySet | list[
                 _fts_match(f"{{title tags}}: ({expression})"), pk__gte=newest[-1]
             ).values_list("pk", flat=True)
         )
-        return [pk for pk in newest if pk in in_title_or_tags] + [
+        ranked = [pk for pk in newest if pk in in_title_or_tags] + [
             pk for pk in newest if pk not in in_title_or_tags
         ]
-    if expression is None:
-        entries = entries.alias(score=_score(terms)).order_by("-score", "-pk")
+    elif expression is None:
+        ranked = entries.alias(score=_score(terms)).order_by("-score", "-pk")
+        ranked = ranked.values_list("pk", flat=True)
     else:
-        entries = entries.order_by(
+        ranked = entries.order_by(
             # bm25 is lower for better matches; the weights are title, tags, body.
             RawSQL("bm25(notes_searchentry, 10.0, 5.0, 1.0)", ()).asc(),
             "-pk",
-        )
-    return entries.values_list("pk", flat=True)
+        ).values_list("pk", flat=True)
+    if not names_topics or not newest:
+        return ranked
+    return _topic_notes_first(list(ranked), terms, _main_subjects(terms, newest[-1]))
 
 
-def _trigram_ranking(notes: NoteQuerySet, terms: Sequence[str]) -> QuerySet:
-    """PostgreSQL: the ids of the notes holding every term, best first. The pg_trgm GIN
-    indexes find the candidates for terms of three or more characters."""
+def _topic_notes_first(
+    ranked: list[int], terms: Sequence[QueryTerm], main_first: set[int] | None = None
+) -> list[int]:
+    """For a query naming topics: ``ranked`` with the notes whose title holds the query
+    (or other names of its topics, ``title_holds``) first, then those in
+    ``main_first``, each group in the order it had. One query for the titles."""
+    titles = dict(SearchEntry.objects.filter(pk__in=ranked).values_list("pk", "title"))
+    in_title = {pk for pk, title in titles.items() if title_holds(title, terms)}
+    main_first = main_first or set()
+    return sorted(ranked, key=lambda pk: (pk not in in_title, pk not in main_first))
+
+
+def _main_subjects(terms: Sequence[QueryTerm], oldest: int) -> set[int]:
+    """SQLite: notes from ``oldest`` on whose index marks one of the query's topics as
+    their main subject (``topic_markers``)."""
+    main = " OR ".join(
+        _quoted(topic_marker(term.topic.key, main=True)) for term in terms if term.topic
+    )
+    found = SearchEntry.objects.filter(_fts_match(f"{{tags}}: ({main})"), pk__gte=oldest)
+    return set(found.values_list("pk", flat=True))
+
+
+def _trigram_ranking(notes: NoteQuerySet, terms: Sequence[QueryTerm]) -> QuerySet | list[int]:
+    """PostgreSQL: the ids of the notes holding every term (any of a topic's names, or
+    its marker), best first. The pg_trgm GIN indexes find the candidates for terms of
+    three or more characters."""
+    prefix = "search_entry__"
     for term in terms:
-        notes = notes.filter(_contains(term, "search_entry__"))
+        found = Q()
+        for alternative in term.alternatives:
+            found |= _contains(alternative, prefix)
+        if term.topic:
+            found |= Q(**{f"{prefix}tags__contains": topic_marker(term.topic.key)})
+        notes = notes.filter(found)
     # Ordering every match by id to keep the newest, PostgreSQL walks the primary key
     # and reads note after note (190 ms for a word in 5% of 100,000 notes): it ranks
     # all the matches from the trigram index instead, and keeps the best.
-    return (
-        notes.alias(search_score=_score(terms, "search_entry__"))
+    ranked = (
+        notes.alias(search_score=_score(terms, prefix))
         .order_by("-search_score", "-created", "-pk")
         .values_list("pk", flat=True)[: SearchPaginator.limit + 1]
     )
+    if any(term.topic for term in terms):
+        # The score counts a topic's names found in the title as text; a short one
+        # (死锁) is looked for there too, on word boundaries if Latin, as on SQLite.
+        return _topic_notes_first(list(ranked), terms)
+    return ranked
 
 
-def add_highlights(notes: Sequence[Note], terms: Sequence[str]) -> None:
+def add_highlights(
+    notes: Sequence[Note],
+    terms: Sequence[str],
+    matcher: TopicMatcher | None = None,
+    topic_keys: Collection[int] = (),
+) -> None:
     """Give each note of a results page ``search_title`` and ``search_snippet``, lists
-    of (text, is_match) pairs; one query for the page's bodies."""
+    of (text, is_match) pairs, marking ``terms`` and the names of the topics
+    ``topic_keys`` (found with ``matcher``); one query for the page's bodies."""
     bodies: dict[int, str] = {}
     if terms and notes:
         bodies = dict(
             Note.objects.filter(pk__in=[note.pk for note in notes]).values_list("pk", "body_html")
         )
     for note in notes:
-        note.search_title = highlight(note.title, terms)
+        note.search_title = highlight(note.title, terms, matcher, topic_keys)
         body = document_text(bodies.get(note.pk, ""))
-        note.search_snippet = snippet(body, terms) if terms else []
+        note.search_snippet = (
+            snippet(body, terms, matcher=matcher, topic_keys=topic_keys) if terms else []
+        )
+
+
+def topic_cards(keys: Sequence[int], count_field: str) -> list[Topic]:
+    """The topics ``keys`` in that order, for the cards above the results: each with
+    ``alias_names``, ``path`` (from the root down to its parent) and ``num_notes``, the
+    stored count ``count_field`` (published notes only, for readers).
+
+    Two queries whatever the number of topics: the tree is read once (topics are a
+    few hundred at most), then the aliases of these topics.
+    """
+    if not keys:
+        return []
+    fields = ("pk", "parent_id", "name", "slug", "summary_html", count_field)
+    tree = {topic.pk: topic for topic in Topic.objects.only(*fields)}
+    aliases: dict[int, list[str]] = {}
+    named = TopicAlias.objects.filter(topic_id__in=keys).order_by("name")
+    for topic_id, name in named.values_list("topic_id", "name"):
+        aliases.setdefault(topic_id, []).append(name)
+    cards = []
+    for key in keys:
+        topic = tree.get(key)
+        if topic is None:
+            continue
+        path, seen, parent = [], {key}, tree.get(topic.parent_id)
+        while parent is not None and parent.pk not in seen:
+            path.append(parent)
+            seen.add(parent.pk)
+            parent = tree.get(parent.parent_id)
+        topic.path = path[::-1]
+        topic.alias_names = aliases.get(key, [])
+        topic.num_notes = getattr(topic, count_field)
+        cards.append(topic)
+    return cards
 
 
 def suggest_tags(notes: NoteQuerySet, text: str, limit: int = SUGGESTIONS) -> list[str]:

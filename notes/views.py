@@ -47,6 +47,7 @@ from .search import (
     clean_name,
     search_notes,
     suggest_tags,
+    topic_cards,
 )
 from .topic_map import MapNode, build_map
 
@@ -547,10 +548,12 @@ class SearchView(VisibleNotesMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         results = list(context["page_obj"].object_list)
-        add_highlights(results, self.search.terms)
+        search = self.search
+        add_highlights(results, search.terms, search.matcher, search.topic_keys)
         context.update(
-            search=self.search,
+            search=search,
             results=results,
+            topic_cards=topic_cards(search.topic_keys, count_field(self.request.user)),
             categories=categories_with_counts(self.request.user),
             tag_filters=[
                 (name, self._without_tag(name.casefold())) for name in self.search.tag_names

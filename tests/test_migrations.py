@@ -49,6 +49,32 @@ def test_stored_counts_are_filled_for_notes_already_there():
         migrate_to(("notes", _latest()))
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_index_learns_which_topics_notes_already_there_mention():
+    from notes.search import topic_marker
+
+    apps = migrate_to(AFTER)
+    try:
+        names = ["Note", "Category", "Topic", "TopicAlias", "Mention", "SearchEntry"]
+        models = {name: apps.get_model("notes", name) for name in names}
+        gc = models["Topic"].objects.create(name="Garbage collection", slug="gc")
+        models["TopicAlias"].objects.create(topic=gc, name="垃圾回收")
+        gil = models["Topic"].objects.create(name="GIL", slug="gil")
+        filed = models["Category"].objects.create(name="垃圾回收", slug="gc")
+        note = models["Note"].objects.create(title="GC", slug="gc", category=filed)
+        models["Mention"].objects.create(note=note, topic=gil, count=2)
+        models["SearchEntry"].objects.create(note=note, title="gc  ", tags="  ", body="gc  ")
+
+        apps = migrate_to(("notes", "0010_search_topic_markers"))
+        tags = apps.get_model("notes", "SearchEntry").objects.get(pk=note.pk).tags
+        assert tags.split() == [
+            topic_marker(gc.pk), topic_marker(gil.pk),
+            topic_marker(gc.pk, main=True), topic_marker(gil.pk, main=True),
+        ]  # fmt: skip
+    finally:
+        migrate_to(("notes", _latest()))
+
+
 def _latest() -> str:
     executor = MigrationExecutor(connection)
     return max(name for app, name in executor.loader.graph.leaf_nodes() if app == "notes")

@@ -211,6 +211,78 @@ class TestTagSuggestions:
 
 
 @pytest.mark.django_db
+class TestTopicCards:
+    def build(self):
+        python = make_topic("Memory management", aliases=["内存管理"])
+        gc = make_topic(
+            "Garbage collection",
+            parent=python,
+            aliases=["GC", "垃圾回收"],
+            summary="Freeing objects nothing uses any more.",
+        )
+        make_note("CPython 的垃圾回收机制", body="CPython 的垃圾回收靠引用计数。")
+        make_draft("GC 草稿", body="垃圾回收的草稿。")
+        return gc
+
+    def test_a_topic_answers_first_with_its_place_and_count(self, client):
+        gc = self.build()
+        content = client.get(SEARCH, {"q": "garbage collection"}).content.decode()
+        card = content[content.index('class="topic-card"') : content.index("results-heading")]
+        assert f'href="{gc.get_absolute_url()}">Garbage collection</a>' in card
+        assert '<span class="alias">GC</span>, <span class="alias">垃圾回收</span>' in card
+        assert "Freeing objects nothing uses any more." in card
+        assert ">Memory management</a>" in card
+        # Readers count the published notes only.
+        assert "1 note mentions it" in card
+        assert "<mark>垃圾回收</mark>" in content
+
+    def test_staff_count_drafts_too(self, staff_client):
+        self.build()
+        content = staff_client.get(SEARCH, {"q": "垃圾回收"}).content.decode()
+        assert "2 notes mention it" in content
+        assert "<mark>GC</mark> 草稿" in content
+
+    def test_readers_never_see_drafts_in_results(self, client):
+        self.build()
+        content = client.get(SEARCH, {"q": "gc"}).content.decode()
+        assert "GC 草稿" not in content
+        assert "1 note found" in content
+
+    def test_several_topics_give_several_cards_in_query_order(self, client):
+        self.build()
+        make_topic("Deadlock", aliases=["死锁"])
+        response = client.get(SEARCH, {"q": "死锁 gc"})
+        assert [topic.name for topic in response.context["topic_cards"]] == [
+            "Deadlock",
+            "Garbage collection",
+        ]
+
+    def test_quotes_turn_the_topic_off(self, client):
+        self.build()
+        response = client.get(SEARCH, {"q": '"garbage collection"'})
+        assert response.context["topic_cards"] == []
+        assert "0 notes found" in response.content.decode()
+
+    def test_no_topic_no_card(self, client):
+        self.build()
+        assert 'class="topic-card"' not in client.get(SEARCH, {"q": "引用"}).content.decode()
+
+    def test_topic_text_is_escaped(self, client):
+        make_topic("x<y", aliases=["a&b<script>c"])
+        content = client.get(SEARCH, {"q": "X<Y"}).content.decode()
+        assert ">x&lt;y</a>" in content
+        assert '<span class="alias">a&amp;b&lt;script&gt;c</span>' in content
+
+    def test_chinese_interface(self, client):
+        self.build()
+        content = client.get(
+            SEARCH, {"q": "garbage collection"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+        ).content.decode()
+        assert "1 篇笔记提到它" in content
+        assert "主题" in content
+
+
+@pytest.mark.django_db
 class TestQueryCount:
     """The search page runs the same queries whether it finds one note or a page full."""
 
@@ -241,20 +313,35 @@ class TestQueryCount:
             {"q": "描述"},
             {"tag": "oop"},
             {"q": "protocol", "tag": ["oop", "python"]},
+            {"q": "descriptors"},
+            {"q": "描述符协议 python"},
         ],
-        ids=["english", "chinese", "short chinese", "tag", "words and tags"],
+        ids=[
+            "english",
+            "chinese",
+            "short chinese",
+            "tag",
+            "words and tags",
+            "topic",
+            "topic alias and a word",
+        ],
     )
     def test_one_result_or_twenty_five_take_the_same_queries(self, client, params):
+        make_topic("Descriptors", aliases=["描述符协议", "描述符", "descriptor protocol"])
         self.build(1)
         one = self.count_queries(client, params)
         assert len(client.get(SEARCH, params).context["results"]) == 1
         self.build(25)
+        for index in range(30):
+            make_topic(f"Topic {index}", aliases=[f"别名 {index}"])
         many = self.count_queries(client, params)
         assert len(client.get(SEARCH, params).context["results"]) == 20
         assert one == many
-        # Categories for the form, the search (two queries on SQLite, where the ranking
-        # comes first), tags for the page, and bodies for the highlighted passages.
-        assert many <= 7
+        # Categories for the form, whether topics changed (two, for the topic matcher),
+        # the search (two queries on SQLite, where the ranking comes first), tags for
+        # the page, and bodies for the highlighted passages; for a topic, two more for
+        # the ranking on SQLite and two for its card (the tree, and its aliases).
+        assert many <= 13
 
     def test_a_category_search_takes_a_fixed_number_of_queries(
         self, client, django_assert_num_queries
@@ -303,3 +390,38 @@ def test_reader_searches_from_the_header_and_narrows_by_a_suggested_tag(live_ser
     page.wait_for_load_state()
     assert page.locator(".search-result").count() == 2
     assert violations == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_english_search_shows_the_topic_card_and_the_chinese_note(live_server, page):
+    make_topic("Garbage collection", aliases=["GC", "垃圾回收"], summary="Freeing objects.")
+    make_note("CPython 的垃圾回收机制", body="CPython 的垃圾回收靠引用计数。")
+    problems = []
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    # The browser asks for /favicon.ico on its own; anything else failing counts.
+    page.on(
+        "response",
+        lambda response: (
+            problems.append(response.url)
+            if response.status >= 400 and not response.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
+
+    page.goto(live_server.url + "/")
+    page.get_by_role("searchbox", name="Search notes").fill("garbage collection")
+    page.get_by_role("searchbox", name="Search notes").press("Enter")
+    page.wait_for_load_state()
+    card = page.locator(".topic-card")
+    assert card.locator("h2").inner_text() == "Topic Garbage collection"
+    assert card.get_by_role("link", name="1 note mentions it").is_visible()
+    assert page.locator(".search-result h3").all_inner_texts() == ["CPython 的垃圾回收机制"]
+    assert page.locator(".search-result h3 mark").inner_text() == "垃圾回收"
+    assert problems == []

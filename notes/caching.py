@@ -104,7 +104,7 @@ class ReaderCacheMiddleware:
         static = settings.STATIC_URL
         # Never cached: no need to read the content version for them.
         self.skipped = (static if static.startswith("/") else f"/{static}", "/admin/",
-                        "/healthz", "/search/")  # fmt: skip
+                        "/healthz")  # fmt: skip
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = None

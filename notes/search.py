@@ -42,6 +42,7 @@ from django.db.models import (
 from django.db.models.expressions import Combinable, RawSQL
 from django.utils.translation import gettext as _
 
+from .caching import bump_content_version
 from .linking import LinkTarget, TopicMatcher, term_pattern
 from .markdown import plain_text
 from .models import (
@@ -483,6 +484,10 @@ def update_index() -> None:
     if pending:
         setattr(connection, _PENDING_ATTR, None)
         index_notes(pending)
+        # The index is written after the change's own commit, which already retired the
+        # cached pages: a search in between may have kept results from before. Retire
+        # them again now that the index is up to date.
+        bump_content_version()
 
 
 def index_notes(note_ids: Iterable[int] | Mapping[int, Rendered | None]) -> None:

@@ -26,8 +26,9 @@ urlpatterns = [
     path("map.opml", cached(views.map_opml), name="map-opml"),
     path("map.mm", cached(views.map_freemind), name="map-freemind"),
     path("map.json", cached(views.map_json), name="map-json"),
-    # Not cached: nearly every query is asked once.
-    path("search/", views.SearchView.as_view(), name="search"),
+    # Cached like the other pages: a results page is the same for every reader until
+    # anything changes, and paging back and forth or a popular query asks it again.
+    path("search/", cached(views.SearchView.as_view()), name="search"),
     path("search/tags.json", views.tag_autocomplete, name="tag-autocomplete"),
     path("language/", views.switch_language, name="switch-language"),
 ]

@@ -153,3 +153,19 @@ def test_the_cached_page_follows_the_language_cookie_and_accept_language(reader,
     assert "最近的笔记" in chinese.content.decode()
     assert chinese["Content-Language"] == "zh-hans"
     assert "Recent notes" in reader.get(url).content.decode()
+
+
+def test_a_search_page_is_cached_for_readers_until_anything_changes(
+    reader, site, django_assert_num_queries
+):
+    from notes.search import update_index
+
+    update_index()
+    url = reverse("notes:search") + "?q=once"
+    first = reader.get(url)
+    assert "Old title" in first.content.decode()  # "The GIL, once."
+    with django_assert_num_queries(1):
+        assert reader.get(url).content == first.content
+    make_note("Another GIL note", body="The GIL, once more.")
+    update_index()
+    assert "Another GIL note" in reader.get(url).content.decode()

@@ -24,7 +24,7 @@ import django  # noqa: E402
 django.setup()
 
 from notes.markdown import render_markdown  # noqa: E402
-from notes.mindmap import NOTE_COLUMN_WIDTH, NOTE_LABEL_ROOM, fold_layout  # noqa: E402
+from notes.mindmap import NOTE_COLUMN_WIDTH, NOTE_LABEL_ROOM, fold_layout, walk_map  # noqa: E402
 from notes.mindmap_svg import render_svg  # noqa: E402
 from notes.note_map import note_map, number_code_blocks  # noqa: E402
 
@@ -72,7 +72,7 @@ def main() -> None:
         return render_svg(layout, svg_id="m", title="Bench")
 
     root, _ = outline()
-    nodes = sum(1 for _ in _walk(root))
+    nodes = sum(1 for _ in walk_map([root]))
     print(f"note: {len(body.encode()):,} bytes of Markdown, {nodes} nodes drawn")
     for label, function in [
         ("render the Markdown (ceiling)", lambda: render_markdown(body)),
@@ -81,12 +81,6 @@ def main() -> None:
     ]:
         median, p95 = timed(function, args.runs)
         print(f"{label:32} median {median:6.2f} ms   p95 {p95:6.2f} ms")
-
-
-def _walk(node):
-    yield node
-    for child in node.children:
-        yield from _walk(child)
 
 
 if __name__ == "__main__":

@@ -15,11 +15,14 @@ from .search import schedule_index
 @receiver(pre_save, sender=TopicAlias)
 @receiver(pre_save, sender=Tag)
 def remember_previous_name(sender, instance, **kwargs):
-    instance._previous_name = (
-        sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
-        if instance.pk
-        else None
+    # A topic's parent too, in the same query: a move changes its ancestors' counts.
+    fields = ["name", "parent_id"] if sender is Topic else ["name"]
+    previous = (
+        sender.objects.filter(pk=instance.pk).values(*fields).first() if instance.pk else None
     )
+    instance._previous_name = previous["name"] if previous else None
+    if sender is Topic:
+        instance._previous_parent = previous["parent_id"] if previous else None
 
 
 @receiver(post_save, sender=Topic)
@@ -27,15 +30,6 @@ def topic_saved(sender, instance, **kwargs):
     schedule_relink(
         topic_ids=[instance.pk],
         terms={instance.name, getattr(instance, "_previous_name", None) or ""},
-    )
-
-
-@receiver(pre_save, sender=Topic)
-def remember_previous_parent(sender, instance, **kwargs):
-    instance._previous_parent = (
-        sender.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
-        if instance.pk
-        else None
     )
 
 

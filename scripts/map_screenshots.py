@@ -14,17 +14,13 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking"]  # fmt: skip
+# The seed screenshots' helpers: this project's manage.py, waiting for the server, Chromium.
+from seed_screenshots import ARGS, CHROMIUM, ROOT, _manage, _wait_for
+
 PAGES = {
     "map": "/map/",
     "topic-concurrency": "/topics/concurrency/",
@@ -46,17 +42,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "DJANGO_SQLITE_PATH": str(Path(folder) / "db.sqlite3")}
         env.pop("DATABASE_URL", None)
-        _manage("migrate", "-v", "0", env=env)
-        _manage("load_sample_content", env=env)
-        _manage("import_notes", options.seeds, "--status", "published", env=env)
+        for command in [("migrate", "-v", "0"), ("load_sample_content",),
+                        ("import_notes", options.seeds, "--status", "published")]:  # fmt: skip
+            _manage(*command, env=env, stdout=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{options.port}"
-        server = subprocess.Popen(  # noqa: S603
-            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{options.port}",
-             "--noreload"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        server = _manage(
+            "runserver", "--noreload", f"127.0.0.1:{options.port}", env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, background=True,
         )  # fmt: skip
         try:
-            _wait(base + "/healthz")
+            _wait_for(base + "/healthz")
             _shoot(base, out)
         finally:
             server.terminate()
@@ -80,24 +75,9 @@ def _shoot(base: str, out: Path) -> None:
                 page.wait_for_timeout(200)
                 target = out / f"{name}-{suffix}.png"
                 page.screenshot(path=str(target))
-                print(target.relative_to(ROOT))
+                print(target)
             context.close()
         browser.close()
-
-
-def _manage(*args: str, env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,  # noqa: S603
-                   stdout=subprocess.DEVNULL)  # fmt: skip
-
-
-def _wait(url: str) -> None:
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (loopback only)
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"the server did not answer at {url}")
 
 
 if __name__ == "__main__":

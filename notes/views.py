@@ -138,7 +138,7 @@ class NoteListView(VisibleNotesMixin, ListView):
 
 class NoteDetailView(VisibleNotesMixin, DetailView):
     def get_queryset(self):
-        return self.visible_notes().select_related("category").prefetch_related("tags")
+        return self.visible_notes().select_related("category").with_tags()
 
     def get(self, request, *args, **kwargs):
         try:

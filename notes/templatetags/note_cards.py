@@ -28,7 +28,7 @@ def card_key(note, language: str) -> str:
         note.pk, note.title, note.slug, note.status, note.created.isoformat(), note.teaser,
         note.lang, language,
         (category.name, category.slug) if category else None,
-        [(tag.name, tag.slug) for tag in note.tags.all()],
+        [(tag.name, tag.slug) for tag in note.tag_list],
     ]  # fmt: skip
     digest = hashlib.sha256(repr(shown).encode()).hexdigest()
     return f"card:{digest}"

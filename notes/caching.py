@@ -67,6 +67,13 @@ def content_version_bumped_at_end() -> Iterator[None]:
         bump_content_version()
 
 
+def content_key(kind: str, shown) -> str:
+    """A key for a fragment of ``kind`` made of everything it ``shows`` (a repr-able
+    value): the fragment changes exactly when its key does, so nothing retires it,
+    and a change elsewhere (which retires whole pages) leaves it in place."""
+    return f"{kind}:{hashlib.sha256(repr(shown).encode()).hexdigest()}"
+
+
 def page_key(request: HttpRequest, version: int, language: str) -> str:
     # The whole address, scheme and host included: some pages (map exports, feeds,
     # the sitemap) hold absolute URLs built from the request.

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -534,21 +535,23 @@ class Note(models.Model):
         )
 
     def neighbours(self, queryset: NoteQuerySet) -> tuple[Note | None, Note | None]:
-        """The notes just before (older) and after (newer) this one in ``queryset``."""
-        queryset = queryset.exclude(pk=self.pk).only("title", "slug", "created")
+        """The notes just before (older) and after (newer) this one in ``queryset``,
+        each with only its title and slug loaded."""
+        queryset = queryset.exclude(pk=self.pk).values_list("pk", "created", "title", "slug")
         older = self._nearest(
             queryset.filter(created__lte=self.created).order_by("-created", "-pk"),
-            lambda note: note.created < self.created or note.pk < self.pk,
+            lambda pk, created: created < self.created or pk < self.pk,
         )
         newer = self._nearest(
             queryset.filter(created__gte=self.created).order_by("created", "pk"),
-            lambda note: note.created > self.created or note.pk > self.pk,
+            lambda pk, created: created > self.created or pk > self.pk,
         )
         return older, newer
 
     @staticmethod
     def _nearest(ordered: NoteQuerySet, beyond, window: int = 20) -> Note | None:
-        """The first note of ``ordered`` that lies ``beyond`` this one.
+        """The first note of ``ordered`` (rows of pk, created, title, slug) that lies
+        ``beyond`` this one.
 
         A plain range on `created` walks the (status, created) index; an OR to break
         ties on the same instant would make the database scan every note. Ties are
@@ -556,12 +559,12 @@ class Note(models.Model):
         at the very same instant falls back to scanning.
         """
         candidates = list(ordered[:window])
-        for note in candidates:
-            if beyond(note):
-                return note
-        if len(candidates) < window:
-            return None
-        return next((note for note in ordered.iterator() if beyond(note)), None)
+        if len(candidates) == window:
+            candidates = itertools.chain(candidates, ordered[window:].iterator())
+        for pk, created, title, slug in candidates:
+            if beyond(pk, created):
+                return Note(pk=pk, created=created, title=title, slug=slug)
+        return None
 
 
 _MATCHER_CACHE: dict[str, tuple[tuple, TopicMatcher]] = {}

@@ -1,3 +1,4 @@
+import hashlib
 from dataclasses import replace
 
 from django.conf import settings
@@ -13,11 +14,12 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .counts import count_field, subtree_field
+from .caching import content_key
+from .counts import COUNT_COLUMNS, count_field, subtree_field
 from .map_exports import to_freemind, to_json, to_opml
 from .mindmap import (
     COUNT_ROOM,
@@ -158,18 +160,38 @@ class NoteDetailView(VisibleNotesMixin, DetailView):
         context["category_path"] = (
             [*note.category.ancestors(), note.category] if note.category else []
         )
-        context["topics"] = [
-            mention.topic
-            for mention in note.mentions.select_related("topic").order_by("-count", "topic__name")
-        ]
-        context["linked_from"] = (
+        context["topics"] = list(
+            Topic.objects.filter(mentions__note=note)
+            .order_by("-mentions__count", "name")
+            .only("name", "slug")
+        )
+        context["linked_from"] = list(
             self.visible_notes()
             .filter(outgoing_links__target_note=note)
             .exclude(pk=note.pk)
             .distinct()
             .only("title", "slug")
         )
+        context["content_key"] = self.content_key(context)
+        context["cache_seconds"] = settings.PAGE_CACHE_SECONDS
         return context
+
+    def content_key(self, context) -> str:
+        """Everything the page's content shows: its rendering is kept under this key,
+        so after an edit elsewhere the page is only its queries, not its template."""
+        note, user = self.object, self.request.user
+
+        def links(objects, label="title"):
+            return [(getattr(item, label), item.slug) for item in objects if item]
+
+        return content_key("note-page", [
+            get_language(), user.is_staff, note.pk, note.title, note.slug,
+            note.status, note.created.isoformat(), note.updated.isoformat(), note.lang,
+            note.headings, hashlib.sha256(context["body_html"].encode()).hexdigest(),
+            links(context["category_path"], "name"), links(note.tag_list, "name"),
+            links(context["topics"], "name"), links(context["linked_from"]),
+            links([context["previous_note"], context["next_note"]]),
+        ])  # fmt: skip
 
 
 class CategoryListView(TemplateView):
@@ -351,14 +373,24 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             .order_by("-count", "-note_id")
             .values("note")[: self.co_mention_sample]
         )
-        co_mentioned = (
-            Topic.objects.filter(mentions__note__in=notes_here)
-            .exclude(pk__in=[pk for pk in shown if pk is not None])
-            .exclude(pk__in=[topic.pk for topic in explicit])
-            .annotate(shared=Count("mentions__note", distinct=True))
-            .order_by("-shared", "name")[: self.related_limit]
-        )
-        return explicit + list(co_mentioned)
+        # Grouped on the mention rows and the few topic columns shown: grouping by
+        # every column of the topic table (its summary among them) cost twice as much.
+        hidden = [pk for pk in shown if pk is not None] + [topic.pk for topic in explicit]
+        columns = ["id", "name", "slug", *COUNT_COLUMNS]
+        rows = (
+            Mention.objects.filter(note__in=notes_here)
+            .exclude(topic_id__in=hidden)
+            .values(*(f"topic__{column}" for column in columns))
+            .annotate(shared=Count("pk"))
+            .order_by("-shared", "topic__name")
+            .values_list(*(f"topic__{column}" for column in columns), "shared")
+        )[: self.related_limit]
+        co_mentioned = []
+        for *values, shared in rows:
+            topic = Topic(**dict(zip(columns, values, strict=True)))
+            topic.shared = shared
+            co_mentioned.append(topic)
+        return explicit + co_mentioned
 
     def local_map(self, children: list[Topic], related: list[Topic]):
         """Parent, this topic, its children and its closest related topics, drawn small.

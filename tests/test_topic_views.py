@@ -163,3 +163,19 @@ def test_a_mention_card_carries_its_notes_language(client):
     make_note("锁", body="CPython 的全局解释器锁让同一时刻只有一个线程执行字节码。")
     content = client.get("/topics/gil/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<article class="note-card mention" lang="zh">' in content
+
+
+def test_related_topics_rank_by_notes_in_common_and_show_the_number(client, small_map):
+    make_topic("Hashing", aliases=["哈希"])
+    make_note(body="GIL 和闭包。")
+    make_note(body="GIL, 闭包 and 哈希.")
+    make_note(body="GIL 和哈希，再说闭包。")
+    make_draft("Draft", body="GIL 哈希 哈希")
+    response = client.get(reverse("notes:topic-detail", args=["gil"]))
+    related = response.context["related"]
+    assert [(topic.name, topic.shared) for topic in related] == [("Closure", 3), ("Hashing", 2)]
+    content = response.content.decode()
+    assert (
+        '<a href="/topics/closure/">Closure</a> <span class="count" title="notes in common">3'
+        in content
+    )

@@ -8,14 +8,14 @@ key does, so nothing needs retiring, and an edit to one note re-renders one card
 
 from __future__ import annotations
 
-import hashlib
-
 from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from ..caching import content_key
 
 register = template.Library()
 
@@ -30,8 +30,7 @@ def card_key(note, language: str) -> str:
         (category.name, category.slug) if category else None,
         [(tag.name, tag.slug) for tag in note.tag_list],
     ]  # fmt: skip
-    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
-    return f"card:{digest}"
+    return content_key("card", shown)
 
 
 @register.simple_tag

@@ -61,10 +61,6 @@ class Touched:
 _GATHERING: ContextVar[Touched | None] = ContextVar("counts_gathering", default=None)
 
 
-# Every stored count a topic page may show, whoever reads it.
-COUNT_COLUMNS = ("note_count", "published_count", "subtree_count", "subtree_published_count")
-
-
 def count_field(user) -> str:
     """The stored count a user sees: staff count drafts too."""
     return "note_count" if user.is_active and user.is_staff else "published_count"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .caching import content_key
-from .counts import COUNT_COLUMNS, count_field, subtree_field
+from .counts import count_field, subtree_field
 from .map_exports import to_freemind, to_json, to_opml
 from .mindmap import (
     COUNT_ROOM,
@@ -263,6 +263,11 @@ class TagDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         return context
 
 
+# What a mention's card shows of its note.
+MENTION_CARD_FIELDS = ("note__title", "note__slug", "note__status", "note__language",
+                       "note__text_language")  # fmt: skip
+
+
 class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
     """A topic: where it sits on the map, the notes that mention it, most first, and
     then the notes that reach it only through its subtopics."""
@@ -283,8 +288,8 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         # (topic, count, note) index, so a page reads twenty rows, not every mention.
         return (
             self.visible_mentions()
-            .select_related("note", "note__category")
-            .defer("note__body", "note__body_html", "note__headings", "note__front_matter")
+            .select_related("note")
+            .only("count", "snippet", "note_id", "topic_id", *MENTION_CARD_FIELDS)
             .order_by("-count", "-note_id")
         )
 
@@ -325,7 +330,31 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             through=self.notes_through_subtopics() if first_page and in_subtree > own else [],
             write_url=self.write_url(),
         )
+        context["mentions"] = list(context["page_obj"].object_list)
+        context["content_key"] = self.content_key(context)
+        context["cache_seconds"] = settings.PAGE_CACHE_SECONDS
         return context
+
+    def content_key(self, context) -> str:
+        """Everything the page's content shows (see NoteDetailView.content_key)."""
+        topic, page = self.topic, context["page_obj"]
+
+        def named(objects, *extra):
+            return [(item.name, item.slug, *(getattr(item, name) for name in extra))
+                    for item in objects]  # fmt: skip
+
+        return content_key("topic-page", [
+            get_language(), context["write_url"], sorted(self.request.GET.lists()),
+            topic.pk, topic.name, topic.slug, topic.summary_html, context["local_map_svg"],
+            [alias.name for alias in context["aliases"]], named(context["path"]),
+            named(context["children"], "in_subtree"), named(context["related"], "shared"),
+            context["own_count"], context["through_count"], page.number,
+            page.paginator.num_pages,
+            [(m.count, m.snippet, m.note.title, m.note.slug, m.note.status, m.note.lang)
+             for m in context["mentions"]],
+            [(note.title, note.slug, note.status, note.via and (note.via.name, note.via.slug))
+             for note in context["through"]],
+        ])  # fmt: skip
 
     def notes_through_subtopics(self) -> list[Note]:
         """The newest notes that reach this topic only through its subtopics, each with
@@ -373,24 +402,27 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             .order_by("-count", "-note_id")
             .values("note")[: self.co_mention_sample]
         )
-        # Grouped on the mention rows and the few topic columns shown: grouping by
-        # every column of the topic table (its summary among them) cost twice as much.
+        # Counted on the mention rows alone, grouped by topic id: joining the topic
+        # table to sort ties by name cost twice as much. Only the topics that can make
+        # the list (those counted at least as often as the last place) are fetched.
         hidden = [pk for pk in shown if pk is not None] + [topic.pk for topic in explicit]
-        columns = ["id", "name", "slug", *COUNT_COLUMNS]
-        rows = (
+        counted = sorted(
             Mention.objects.filter(note__in=notes_here)
             .exclude(topic_id__in=hidden)
-            .values(*(f"topic__{column}" for column in columns))
+            .values_list("topic_id")
             .annotate(shared=Count("pk"))
-            .order_by("-shared", "topic__name")
-            .values_list(*(f"topic__{column}" for column in columns), "shared")
-        )[: self.related_limit]
-        co_mentioned = []
-        for *values, shared in rows:
-            topic = Topic(**dict(zip(columns, values, strict=True)))
-            topic.shared = shared
-            co_mentioned.append(topic)
-        return explicit + co_mentioned
+            .order_by(),
+            key=lambda row: -row[1],
+        )
+        if len(counted) > self.related_limit:
+            last_place = counted[self.related_limit - 1][1]
+            counted = [row for row in counted if row[1] >= last_place]
+        shared = dict(counted)
+        co_mentioned = list(Topic.objects.in_bulk(shared).values())
+        for topic in co_mentioned:
+            topic.shared = shared[topic.pk]
+        co_mentioned.sort(key=lambda topic: (-topic.shared, topic.name))
+        return explicit + co_mentioned[: self.related_limit]
 
     def local_map(self, children: list[Topic], related: list[Topic]):
         """Parent, this topic, its children and its closest related topics, drawn small.

@@ -127,6 +127,12 @@ class HomeView(VisibleNotesMixin, TemplateView):
         context["recent_notes"] = self.visible_notes().for_listing()[:10]
         context["categories"] = [c for c in categories_with_counts(user) if c.num_notes]
         context["tag_cloud"] = tag_cloud(user)
+        context["sidebar_key"] = content_key("home-sidebar", [
+            get_language(),
+            [(c.name, c.slug, c.num_notes) for c in context["categories"]],
+            [(t.name, t.slug, t.num_notes, t.weight) for t in context["tag_cloud"]],
+        ])  # fmt: skip
+        context["cache_seconds"] = settings.PAGE_CACHE_SECONDS
         return context
 
 

@@ -1,5 +1,6 @@
 import hashlib
 from dataclasses import replace
+from functools import partial
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -467,9 +468,20 @@ class MapView(VisibleNotesMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         roots = build_map(self.request.user, with_aliases=True)
-        layout, folded = fold_layout(roots, self.request.GET.get("fold", ""), count_room=COUNT_ROOM)
-        svg = render_svg(layout, svg_id="map", title=_("Topic map"), show_counts=True)
-        context.update(roots=roots, layout=layout, folded=folded, map_svg=svg)
+        fold = self.request.GET.get("fold", "")
+        layout, folded = fold_layout(roots, fold, count_room=COUNT_ROOM)
+        context.update(
+            roots=roots,
+            layout=layout,
+            folded=folded,
+            # Drawn only when the page's content is not in the cache already.
+            map_svg=partial(
+                render_svg, layout, svg_id="map", title=_("Topic map"), show_counts=True
+            ),
+            # The map and its list follow from the topics, their counts and the folds.
+            content_key=content_key("map-page", [get_language(), fold, repr(roots)]),
+            cache_seconds=settings.PAGE_CACHE_SECONDS,
+        )
         return context
 
 

@@ -19,6 +19,8 @@ note mentions and which are its main subject (``topic_markers``).
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -299,32 +301,48 @@ def _spans(
     matcher: TopicMatcher | None = None,
     topic_keys: Collection[int] = (),
 ) -> list[Span]:
-    """Where ``terms`` and the names of the topics ``topic_keys`` are in ``text``.
+    """Where ``terms`` and the names of the topics ``topic_keys`` are in ``text``
+    (``_hits``); at each place the longest wins, and the spans do not overlap."""
+    return _without_overlaps(_hits(text, terms, matcher, topic_keys))
+
+
+def _hits(
+    text: str,
+    terms: Sequence[str],
+    matcher: TopicMatcher | None = None,
+    topic_keys: Collection[int] = (),
+) -> Iterator[Span]:
+    """Every match of ``terms`` and of the names of the topics ``topic_keys`` in
+    ``text``, in the order they start (the longest first where two start together),
+    found as they are asked for: a snippet reads a long note only up to its passage.
 
     Latin words count on word boundaries ("global" is not in "globals"), unless a word
     is only found inside longer words (a note found for "thread" that says only
     "threading" still shows why); a topic's names are found by the topic linking's own
     matcher, so they are marked where a note links them, and never inside longer
-    words ("GC" is not marked in "GCC"). At each place the longest wins; the spans do
-    not overlap.
+    words ("GC" is not marked in "GCC").
     """
-    found: list[Span] = []
+    streams: list[Iterator[Span]] = []
     for term in terms:
-        hits = [m.span() for m in re.finditer(term_pattern(term), text, re.IGNORECASE)]
         target = matcher.target_for(term) if matcher is not None else None
         names_topic = target is not None and target.key in topic_keys
-        if not hits and not names_topic:
-            hits = [m.span() for m in re.finditer(re.escape(term), text, re.IGNORECASE)]
-        found += hits
+        pattern = re.compile(term_pattern(term), re.IGNORECASE)
+        if not names_topic and pattern.search(text) is None:
+            pattern = re.compile(re.escape(term), re.IGNORECASE)
+        streams.append(match.span() for match in pattern.finditer(text))
     if matcher is not None and topic_keys:
-        found += [
+        streams.append(
             (start, end)
             for start, end, target in matcher.finditer(text)
             if target.kind == "topic" and target.key in topic_keys
-        ]
-    found.sort(key=lambda span: (span[0], -span[1]))
+        )
+    # Each stream is in order already (a regex's matches do not overlap).
+    return heapq.merge(*streams, key=lambda span: (span[0], -span[1]))
+
+
+def _without_overlaps(hits: Iterable[Span]) -> list[Span]:
     spans: list[Span] = []
-    for start, end in found:
+    for start, end in hits:
         if end > start and (not spans or start >= spans[-1][1]):
             spans.append((start, end))
     return spans
@@ -366,9 +384,10 @@ def snippet(
     matcher: TopicMatcher | None = None,
     topic_keys: Collection[int] = (),
 ) -> Segments:
-    """The passage of ``text`` around the first match, highlighted; its start if none."""
-    spans = _spans(text, terms, matcher, topic_keys)
-    match = spans[0] if spans else None
+    """The passage of ``text`` around the first match, highlighted; its start if none.
+    The text is searched only as far as the passage's end."""
+    hits = _hits(text, terms, matcher, topic_keys)
+    match = next((hit for hit in hits if hit[1] > hit[0]), None)
     start = 0
     if match is not None and match[1] > length - SNIPPET_LEAD:
         start = match[0] - SNIPPET_LEAD
@@ -379,6 +398,8 @@ def snippet(
     end = start + length
     if match is not None:
         end = max(end, match[1])
+    shown = itertools.takewhile(lambda hit: hit[0] < end, hits)
+    spans = _without_overlaps(itertools.chain([match] if match else [], shown))
     segments = _segments(text[start:end], spans, offset=start)
     if start > 0:
         segments.insert(0, ("…", False))
@@ -806,9 +827,9 @@ def _expand(term: str, using: str) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _newest_matches(matching: QuerySet) -> tuple[QuerySet, list[int]]:
-    """SQLite: ``matching`` cut to its ``SearchPaginator.limit`` + 1 newest rows, and
-    their ids, newest first.
+def _newest_matches(matching: QuerySet) -> tuple[QuerySet, list[int], dict[int, str]]:
+    """SQLite: ``matching`` cut to its ``SearchPaginator.limit`` + 1 newest rows, their
+    ids, newest first, and their (case-folded) titles.
 
     Ranking every match made a search cost in proportion to the notes it matched: a
     word found in nearly every note took 0.4 s at 100,000 notes. Beyond the limit the
@@ -818,10 +839,13 @@ def _newest_matches(matching: QuerySet) -> tuple[QuerySet, list[int]]:
     """
     limit = SearchPaginator.limit
     # A query of its own: FTS5's MATCH names its table, which a subquery would alias.
-    newest = list(matching.order_by("-pk").values_list("pk", flat=True)[: limit + 1])
+    # The titles come along for _topic_notes_first: asking for them later by id
+    # meant a query with a thousand parameters.
+    titles = dict(matching.order_by("-pk").values_list("pk", "title")[: limit + 1])
+    newest = list(titles)
     if len(newest) > limit:
         matching = matching.filter(pk__gte=newest[-1])
-    return matching, newest
+    return matching, newest, titles
 
 
 def _fts_match(expression: str) -> RawSQL:
@@ -847,7 +871,7 @@ def _fts5_ranking(notes: NoteQuerySet, terms: Sequence[QueryTerm]) -> QuerySet |
     expression = fts_expression([term.searched for term in terms], expansions)
     if expression is not None:
         entries = entries.filter(_fts_match(expression))
-    entries, newest = _newest_matches(entries)
+    entries, newest, titles = _newest_matches(entries)
     names_topics = expression is not None and any(term.topic for term in terms)
     if names_topics and len(newest) > BM25_LIMIT:
         # Title and main subject come first (below); the rest stay newest first.
@@ -875,16 +899,21 @@ def _fts5_ranking(notes: NoteQuerySet, terms: Sequence[QueryTerm]) -> QuerySet |
         ).values_list("pk", flat=True)
     if not names_topics or not newest:
         return ranked
-    return _topic_notes_first(list(ranked), terms, _main_subjects(terms, newest[-1]))
+    return _topic_notes_first(list(ranked), terms, _main_subjects(terms, newest[-1]), titles)
 
 
 def _topic_notes_first(
-    ranked: list[int], terms: Sequence[QueryTerm], main_first: set[int] | None = None
+    ranked: list[int],
+    terms: Sequence[QueryTerm],
+    main_first: set[int] | None = None,
+    titles: dict[int, str] | None = None,
 ) -> list[int]:
     """For a query naming topics: ``ranked`` with the notes whose title holds the query
     (or other names of its topics, ``title_holds``) first, then those in
-    ``main_first``, each group in the order it had. One query for the titles."""
-    titles = dict(SearchEntry.objects.filter(pk__in=ranked).values_list("pk", "title"))
+    ``main_first``, each group in the order it had. One query for the titles, unless
+    ``titles`` has them already."""
+    if titles is None:
+        titles = dict(SearchEntry.objects.filter(pk__in=ranked).values_list("pk", "title"))
     in_title = {pk for pk, title in titles.items() if title_holds(title, terms)}
     main_first = main_first or set()
     return sorted(ranked, key=lambda pk: (pk not in in_title, pk not in main_first))

@@ -1,5 +1,7 @@
 """Rendering is a pure function: no database here."""
 
+import pytest
+
 from notes.markdown import make_excerpt, normalize_source, plain_text, render_markdown
 
 
@@ -189,3 +191,44 @@ def test_prose_text_keeps_inline_code_and_stops_once_it_has_enough():
     text = prose_text(html, enough=100)
     assert text.startswith("Use asyncio.run() here. More words.")
     assert len(text) < 10_000
+
+
+def _reference_plain_text(rendered_html: str) -> str:
+    """What plain_text did before: nh3 parses the HTML again and drops every tag."""
+    import html as html_module
+
+    import nh3
+
+    text = nh3.clean(rendered_html, tags=set(), clean_content_tags={"script", "style"})
+    return " ".join(html_module.unescape(text).split())
+
+
+PLAIN_TEXT_CORPUS = [
+    "# Title\n\nSome *text* & more <b>bold</b> `a < b > c` and [link](https://example.com/?a=1&b=2)",
+    "全局解释器锁（GIL）让**同一时刻**只有一个线程执行字节码。\n\n- 列表\n- `x > 1`\n\n> 引用",
+    "```python\nif a < b and c > d:\n    print('<tag>', \"&amp;\")\n```\n\n",
+    "| a | b |\n|---|---|\n| <1> | 2 & 3 |",
+    "See [[A > B \"quoted\" 'note']] and [[Missing <title>]]; GIL and closure > decorator.",
+    'Footnote[^1] and an image ![alt > text](x.png "title > with quotes")\n\n[^1]: note & more',
+    "&lt;script&gt; &amp;amp; &#x27; &nbsp; ¶ headings\n\n## Heading with `code` and 中文",
+]
+
+
+@pytest.mark.parametrize("source", PLAIN_TEXT_CORPUS + ["<p>" + "x" * 10 + "</p>"])
+def test_plain_text_reads_rendered_notes_exactly_as_a_full_html_parser(source):
+    from notes.linking import LinkTarget, TopicMatcher
+    from notes.note_rendering import render_note
+    from tests.test_hostile_input import PAYLOADS
+
+    gil = LinkTarget("topic", 1, 'GIL > "lock"', "/topics/gil/")
+    closure = LinkTarget("topic", 2, "Closure 'x'", "/topics/closure/")
+    matcher = TopicMatcher([("GIL", gil), ("closure", closure), ("锁", gil)])
+    notes = {"a > b \"quoted\" 'note'": LinkTarget("note", 3, 'A > B "q"', "/notes/a-b/")}
+    for body in (source, source + " " + " ".join(PAYLOADS)):
+        for body_format in ("markdown", "text"):
+            html = render_note(body, matcher, notes_by_title=notes, format=body_format).html
+            assert plain_text(html) == _reference_plain_text(html), (body_format, html)
+
+
+def test_plain_text_skips_quoted_attribute_values_whole():
+    assert plain_text("<p><img alt=\"a > b\" title='c>d'>text &amp; more</p>") == "text & more"

@@ -11,7 +11,11 @@ a reader and prints the median and p95 server time of each, with the number of S
 queries the page ran. Target (issue 5): a tag search and a text search (English and
 Chinese) each answer in under 50 ms median. Then it compares searches for a topic's
 name, which also find its other names and the notes that mention it (issue 14), with
-the same words quoted, which find the exact words only; target: under 2x. Exits with
+the same words quoted, which find the exact words only; target: under 2x. Every timed
+request follows an edit (the content version moved on), so the page is searched and
+rendered afresh rather than served from the page cache. Issue 17's targets (text and a
+tag under 10 ms, a two-character Chinese word alone under 8 ms, median) are scaled to
+this machine by bench/load.py's machine_factor() when wrk is installed. Exits with
 status 1 when one misses its target.
 --keep keeps the database (and reuses it on the next run with the same --notes).
 """
@@ -23,6 +27,7 @@ import html
 import os
 import random
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -180,15 +185,20 @@ def time_page(client, params: dict, runs: int) -> tuple[float, float, int, str]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from notes.caching import bump_content_version
+
     # Warm-up: connection, templates, and the database's own caches.
     for _ in range(3):
         client.get("/search/", params)
     timings = []
     for _ in range(runs):
+        # As after any edit: the cached page is retired, the result cards are kept.
+        bump_content_version()
         begin = time.perf_counter()
         response = client.get("/search/", params)
         timings.append((time.perf_counter() - begin) * 1000)
         assert response.status_code == 200, response.status_code
+    bump_content_version()
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/search/", params)
     more, number = FOUND.search(response.content.decode()).groups()
@@ -229,6 +239,9 @@ EXPANDED = [
 ]
 EXPANDED_TARGET = 2.0
 
+# Issue 17, in ms (median) on the machine its targets were set on.
+FAST_TARGETS = {"text and tag": 10.0, "2-char word in 15%": 8.0}
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -237,7 +250,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the database for a rerun")
+    parser.add_argument("--no-wrk", action="store_true", help="no machine factor (needs wrk)")
     options = parser.parse_args()
+    factor = 1.0
+    if not options.no_wrk and shutil.which("wrk"):
+        sys.path.insert(0, str(ROOT / "bench"))
+        from load import machine_factor
+
+        factor = machine_factor()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DJANGO_LOG_LEVEL"] = "ERROR"
@@ -285,12 +305,21 @@ def main() -> int:
         print(f"{Note.objects.count():,} notes on {connection.vendor}, {options.runs} runs each")
         print(f"{'search':<24}{'median':>9}{'p95':>9}{'queries':>9}{'found':>9}")
         missed = []
+        fast = {}
         for label, params, target in SEARCHES:
             median, p95, queries, found = time_page(client, params, options.runs)
             mark = "" if not target else (" ok" if median < TARGET_MS else " MISSED")
             print(f"{label:<24}{median:>7.1f}ms{p95:>7.1f}ms{queries:>9}{found:>9}{mark}")
             if target and median >= TARGET_MS:
                 missed.append(label)
+            if label in FAST_TARGETS:
+                fast[label] = median
+        print("\nissue 17 (median, targets scaled by the machine factor):")
+        for label, target in FAST_TARGETS.items():
+            scaled = target * factor
+            verdict = "ok" if fast[label] <= scaled else "MISSED"
+            print(f"  {label:<22}{fast[label]:>7.1f} ms   target {target:.0f} ms x {factor:.2f}"
+                  f" = {scaled:.1f} ms   {verdict}")  # fmt: skip
         print(f"\n{'topic query':<20}{'plain':>9}{'expanded':>10}{'ratio':>7}{'found':>15}")
         for label, words in EXPANDED:
             plain = time_page(client, {"q": f'"{words}"'}, options.runs)

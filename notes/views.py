@@ -75,17 +75,18 @@ def tags_with_counts(user):
     return Tag.objects.filter(**{f"{field}__gt": 0}).annotate(num_notes=F(field)).order_by("name")
 
 
-def categories_with_counts(user) -> list[Category]:
+def categories_with_counts(user, *, empty_too: bool = False) -> list[Category]:
     """Categories with how many notes the user may see in each, sub-categories included.
 
-    Readers are not shown categories that hold nothing they can read (only drafts).
+    Readers are not shown categories that hold nothing they can read (only drafts),
+    unless ``empty_too``.
     """
     field = count_field(user)
     categories = list(Category.objects.annotate(own_notes=F(field)).order_by("name"))
     totals = subtree_totals((c.pk, c.parent_id, c.own_notes) for c in categories)
     for category in categories:
         category.num_notes = totals[category.pk]
-    if user.is_active and user.is_staff:
+    if empty_too or (user.is_active and user.is_staff):
         return categories
     return [category for category in categories if category.num_notes]
 
@@ -218,11 +219,12 @@ class CategoryDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
 
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-        field = count_field(self.request.user)
-        tree = Category.objects.values_list("pk", "parent_id", field)
-        self.below = descendant_ids(self.category.pk, [(pk, parent) for pk, parent, _ in tree])
-        self.total = sum(count for pk, _, count in tree if pk in self.below)
-        if not self.total and not (self.request.user.is_active and self.request.user.is_staff):
+        user = self.request.user
+        # One query for the whole tree: what lies below, the total, the sub-categories.
+        self.tree = categories_with_counts(user, empty_too=True)
+        self.below = descendant_ids(self.category.pk, [(c.pk, c.parent_id) for c in self.tree])
+        self.total = next(c.num_notes for c in self.tree if c.pk == self.category.pk)
+        if not self.total and not (user.is_active and user.is_staff):
             # Like a tag: a category holding only drafts does not exist for readers.
             raise Http404(_("No notes in this category."))
         return self.visible_notes().filter(category_id__in=self.below).for_listing()
@@ -232,11 +234,13 @@ class CategoryDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
         context["category"] = self.category
         context["children"] = [
             child
-            for child in categories_with_counts(self.request.user)
+            for child in self.tree
             if child.parent_id == self.category.pk
+            and (child.num_notes or (user.is_active and user.is_staff))
         ]
         return context
 

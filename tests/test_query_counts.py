@@ -19,7 +19,7 @@ PAGES = {
     "note list": ("/notes/", 4),
     "note": ("/notes/note-0/", 7),
     "note map": ("/notes/note-0/map/", 2),
-    "category": ("/categories/parent/", 6),
+    "category": ("/categories/parent/", 5),
     "tag": ("/tags/python/", 4),
     "all tags": ("/tags/", 2),
     "all categories": ("/categories/", 2),

@@ -736,19 +736,31 @@ def search_notes(
     if not results.asked or unknown:
         return results
 
+    visible = notes
     for group in tag_groups.values():
         # One filter() per tag: each gets its own join, so a note needs them all.
         notes = notes.filter(tags__in=group)
-    if found_category is not None:
-        notes = notes.filter(category_id__in=found_category.descendant_ids())
+    category_ids = found_category.descendant_ids() if found_category is not None else None
+    if category_ids is not None:
+        notes = notes.filter(category_id__in=category_ids)
     if not terms:
         results.notes = notes.for_listing()
+        return results
+    if connections[notes.db].vendor == "sqlite":
+        # Each tag is checked on its own, before the note's own row: that row is read
+        # only for the matches that carry the tags (see _fts5_ranking).
+        ranked = _fts5_ranking(visible, terms, [
+            Exists(TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag__in=group))
+            for group in tag_groups.values()
+        ] + ([] if category_ids is None else [
+            Exists(Note.objects.filter(pk=OuterRef("pk"), category_id__in=category_ids))
+        ]))  # fmt: skip
     else:
-        ranking = _fts5_ranking if connections[notes.db].vendor == "sqlite" else _trigram_ranking
-        # The ranking kept only notes that pass every filter; a page's notes are then
-        # fetched by id alone. With the filters repeated, SQLite (without statistics)
-        # walks every published note by date instead of looking up twenty ids.
-        results.notes = RankedNotes(ranking(notes, terms), Note.objects.for_listing())
+        ranked = _trigram_ranking(notes, terms)
+    # The ranking kept only notes that pass every filter; a page's notes are then
+    # fetched by id alone. With the filters repeated, SQLite (without statistics)
+    # walks every published note by date instead of looking up twenty ids.
+    results.notes = RankedNotes(ranked, Note.objects.for_listing())
     return results
 
 
@@ -850,9 +862,17 @@ def _fts_match(expression: str) -> RawSQL:
     return RawSQL("notes_searchentry MATCH %s", (expression,), output_field=BooleanField())
 
 
-def _fts5_ranking(notes: NoteQuerySet, terms: Sequence[QueryTerm]) -> QuerySet | list[int]:
-    """The ids of the matching notes, best first, from SQLite's FTS5 table."""
-    entries = SearchEntry.objects.filter(Exists(notes.filter(pk=OuterRef("pk"))))
+def _fts5_ranking(
+    notes: NoteQuerySet, terms: Sequence[QueryTerm], filters: Sequence[Exists] = ()
+) -> QuerySet | list[int]:
+    """The ids of the matching notes among ``notes`` that pass every one of
+    ``filters`` (conditions on a note's id), best first, from SQLite's FTS5 table.
+
+    The filters come first: SQLite checks the conditions in order, and reading a
+    note's own row (for ``notes``: whether it is published) costs more than looking
+    up its tags, because SQLite stores the row's later columns after the long body.
+    """
+    entries = SearchEntry.objects.filter(*filters, Exists(notes.filter(pk=OuterRef("pk"))))
     expansions = {}
     for term in terms:
         for alternative in term.alternatives:

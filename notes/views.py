@@ -39,7 +39,6 @@ from .models import (
     Note,
     Tag,
     Topic,
-    ancestors_of,
     descendant_ids,
     subtree_totals,
 )
@@ -292,9 +291,14 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
 
     def get_queryset(self):
         self.topic = get_object_or_404(
-            Topic.objects.select_related("parent").prefetch_related("aliases"),
-            slug=self.kwargs["slug"],
+            Topic.objects.prefetch_related("aliases"), slug=self.kwargs["slug"]
         )
+        # The whole tree in one query (topics are a few hundred at most): the topic's
+        # path, parent, children and subtree, and the related topics, come from it.
+        self.tree = {
+            topic.pk: topic
+            for topic in Topic.objects.defer("summary", "summary_html", "updated", "autolink")
+        }
         # Most mentions first, then the most recently added note: the order of the
         # (topic, count, note) index, so a page reads twenty rows, not every mention.
         return (
@@ -314,11 +318,11 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        topic = self.topic
-        self.subtree = topic.descendant_ids()
+        topic, tree = self.topic, self.tree
+        self.subtree = descendant_ids(topic.pk, [(t.pk, t.parent_id) for t in tree.values()])
         own = self.stored_count()
         in_subtree = getattr(topic, subtree_field(self.request.user))
-        children = list(topic.children.all())
+        children = [child for child in tree.values() if child.parent_id == topic.pk]
         for child in children:
             child.in_subtree = getattr(child, subtree_field(self.request.user))
         related = self.related_topics(children)
@@ -327,7 +331,7 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         context.update(
             topic=topic,
             aliases=list(topic.aliases.all()),
-            path=ancestors_of(topic),
+            path=self.path(),
             children=children,
             related=related,
             local_map=local_map,
@@ -367,6 +371,17 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
              for note in context["through"]],
         ])  # fmt: skip
 
+    def path(self) -> list[Topic]:
+        """From the root down to the topic's parent (a loop, possible only by editing
+        the database by hand, ends the walk)."""
+        path, seen = [], {self.topic.pk}
+        parent = self.tree.get(self.topic.parent_id)
+        while parent is not None and parent.pk not in seen:
+            path.append(parent)
+            seen.add(parent.pk)
+            parent = self.tree.get(parent.parent_id)
+        return path[::-1]
+
     def notes_through_subtopics(self) -> list[Note]:
         """The newest notes that reach this topic only through its subtopics, each with
         ``via``: the subtopic it mentions most."""
@@ -381,12 +396,12 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             .order_by("-created", "-pk")[: self.through_limit]
         )
         via: dict[int, Topic] = {}
-        for mention in (
+        for note_id, topic_id in (
             Mention.objects.filter(note__in=notes, topic_id__in=below)
-            .select_related("topic")
             .order_by("-count", "topic__name")
+            .values_list("note_id", "topic_id")
         ):
-            via.setdefault(mention.note_id, mention.topic)
+            via.setdefault(note_id, self.tree[topic_id])
         for note in notes:
             note.via = via.get(note.pk)
         return notes
@@ -429,7 +444,7 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             last_place = counted[self.related_limit - 1][1]
             counted = [row for row in counted if row[1] >= last_place]
         shared = dict(counted)
-        co_mentioned = list(Topic.objects.in_bulk(shared).values())
+        co_mentioned = [self.tree[pk] for pk in shared if pk in self.tree]
         for topic in co_mentioned:
             topic.shared = shared[topic.pk]
         co_mentioned.sort(key=lambda topic: (-topic.shared, topic.name))
@@ -451,8 +466,9 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         centre = node(self.topic)
         centre.children = [node(topic) for topic in children + related]
         root = centre
-        if self.topic.parent:
-            root = node(self.topic.parent)
+        parent = self.tree.get(self.topic.parent_id)
+        if parent is not None:
+            root = node(parent)
             root.children = [centre]
         return layout_tree(
             [root],

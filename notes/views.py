@@ -147,7 +147,13 @@ class NoteListView(VisibleNotesMixin, ListView):
 
 class NoteDetailView(VisibleNotesMixin, DetailView):
     def get_queryset(self):
-        return self.visible_notes().select_related("category").with_tags()
+        # The source (body, front matter) is not shown: reading it cost more than the rest.
+        return (
+            self.visible_notes()
+            .select_related("category")
+            .defer("body", "front_matter", "source", "source_hash")
+            .with_tags()
+        )
 
     def get(self, request, *args, **kwargs):
         try:

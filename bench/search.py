@@ -308,9 +308,9 @@ def main() -> int:
         fast = {}
         for label, params, target in SEARCHES:
             median, p95, queries, found = time_page(client, params, options.runs)
-            mark = "" if not target else (" ok" if median < TARGET_MS else " MISSED")
+            mark = "" if not target else (" ok" if median < TARGET_MS * factor else " MISSED")
             print(f"{label:<24}{median:>7.1f}ms{p95:>7.1f}ms{queries:>9}{found:>9}{mark}")
-            if target and median >= TARGET_MS:
+            if target and median >= TARGET_MS * factor:
                 missed.append(label)
             if label in FAST_TARGETS:
                 fast[label] = median
@@ -339,8 +339,8 @@ def main() -> int:
             connection.close()
             Path(os.environ["DJANGO_SQLITE_PATH"]).unlink(missing_ok=True)
     print(
-        f"target: median under {TARGET_MS:.0f} ms, expanded under {EXPANDED_TARGET:.0f}x plain: "
-        + (f"MISSED {missed}" if missed else "ok")
+        f"target: median under {TARGET_MS:.0f} ms x {factor:.2f} = {TARGET_MS * factor:.0f} ms, "
+        f"expanded under {EXPANDED_TARGET:.0f}x plain: " + (f"MISSED {missed}" if missed else "ok")
     )
     return 1 if missed else 0
 

@@ -368,6 +368,9 @@ class Note(models.Model):
             models.Index(
                 fields=["category", "status", "-created"], name="note_category_status_created"
             ),
+            # Staff see every note, whatever its status: without this their lists and a
+            # note's neighbours sorted all notes by date (0.4 s at 100,000 notes).
+            models.Index(fields=["-created"], name="note_created"),
         ]
         constraints = [
             models.UniqueConstraint(

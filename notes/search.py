@@ -737,9 +737,14 @@ def search_notes(
         return results
 
     visible = notes
-    for group in tag_groups.values():
-        # One filter() per tag: each gets its own join, so a note needs them all.
-        notes = notes.filter(tags__in=group)
+    tagged = [
+        Exists(TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag__in=group))
+        for group in tag_groups.values()
+    ]
+    for condition in tagged:
+        # One condition per tag, so a note needs them all; a test per note rather than
+        # a join, so that a list walks the notes by date and stops at a page.
+        notes = notes.filter(condition)
     category_ids = found_category.descendant_ids() if found_category is not None else None
     if category_ids is not None:
         notes = notes.filter(category_id__in=category_ids)
@@ -749,12 +754,12 @@ def search_notes(
     if connections[notes.db].vendor == "sqlite":
         # Each tag is checked on its own, before the note's own row: that row is read
         # only for the matches that carry the tags (see _fts5_ranking).
-        ranked = _fts5_ranking(visible, terms, [
-            Exists(TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag__in=group))
-            for group in tag_groups.values()
-        ] + ([] if category_ids is None else [
-            Exists(Note.objects.filter(pk=OuterRef("pk"), category_id__in=category_ids))
-        ]))  # fmt: skip
+        filters = list(tagged)
+        if category_ids is not None:
+            filters.append(
+                Exists(Note.objects.filter(pk=OuterRef("pk"), category_id__in=category_ids))
+            )
+        ranked = _fts5_ranking(visible, terms, filters)
     else:
         ranked = _trigram_ranking(notes, terms)
     # The ranking kept only notes that pass every filter; a page's notes are then

@@ -38,6 +38,7 @@ from .models import (
     Mention,
     Note,
     Tag,
+    TaggedNote,
     Topic,
     descendant_ids,
     subtree_totals,
@@ -268,7 +269,11 @@ class TagDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         if not self.stored_count():
             # A tag carried only by drafts must not reveal itself to readers who cannot see them.
             raise Http404(_("No notes carry this tag."))
-        return self.visible_notes().filter(tags=self.tag).for_listing()
+        # A test per note rather than a join: SQLite then walks the notes by date and
+        # stops at a page. With the join it sorted every note of the tag first, which
+        # staff (no status to walk by) paid for: 0.64 s for a tag on most of 100,000.
+        tagged = TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag=self.tag)
+        return self.visible_notes().filter(Exists(tagged)).for_listing()
 
     def stored_count(self) -> int:
         return getattr(self.tag, count_field(self.request.user))

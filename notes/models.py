@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -33,21 +33,28 @@ from .note_rendering import MARKDOWN, PLAIN_TEXT, RenderedNote, render_note
 from .slugs import fill_slug, slugify_unicode
 
 
-def parents_of(node) -> list:
+def parents_of(node, tree: Mapping | None = None) -> list:
     """A tree node's parent, grandparent... up to the root; a loop (possible only by
-    editing the database by hand) ends the walk instead of running forever."""
-    chain, current, seen = [], node.parent, set()
+    editing the database by hand) ends the walk instead of running forever.
+
+    ``tree`` (pk -> node, the whole tree already loaded) gives each parent from memory
+    instead of one query per level."""
+
+    def parent(current):
+        return current.parent if tree is None else tree.get(current.parent_id)
+
+    chain, current, seen = [], parent(node), set()
     while current is not None and current.pk not in seen:
         chain.append(current)
         seen.add(current.pk)
-        current = current.parent
+        current = parent(current)
     return chain
 
 
-def ancestors_of(node) -> list:
-    """From the root down to ``node``'s parent."""
+def ancestors_of(node, tree: Mapping | None = None) -> list:
+    """From the root down to ``node``'s parent (``tree``: see ``parents_of``)."""
     chain = []
-    for parent in parents_of(node):
+    for parent in parents_of(node, tree):
         if parent.pk == node.pk:
             break
         chain.append(parent)

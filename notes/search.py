@@ -57,6 +57,7 @@ from .models import (
     TaggedNote,
     Topic,
     TopicAlias,
+    ancestors_of,
 )
 
 MAX_QUERY_LENGTH = 200
@@ -1028,12 +1029,7 @@ def topic_cards(keys: Sequence[int], count_field: str) -> list[Topic]:
         topic = tree.get(key)
         if topic is None:
             continue
-        path, seen, parent = [], {key}, tree.get(topic.parent_id)
-        while parent is not None and parent.pk not in seen:
-            path.append(parent)
-            seen.add(parent.pk)
-            parent = tree.get(parent.parent_id)
-        topic.path = path[::-1]
+        topic.path = ancestors_of(topic, tree)
         topic.alias_names = aliases.get(key, [])
         topic.num_notes = getattr(topic, count_field)
         cards.append(topic)

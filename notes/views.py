@@ -40,6 +40,7 @@ from .models import (
     Tag,
     TaggedNote,
     Topic,
+    ancestors_of,
     descendant_ids,
     subtree_totals,
 )
@@ -342,7 +343,7 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         context.update(
             topic=topic,
             aliases=list(topic.aliases.all()),
-            path=self.path(),
+            path=ancestors_of(topic, tree),
             children=children,
             related=related,
             local_map=local_map,
@@ -381,17 +382,6 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             [(note.title, note.slug, note.status, note.via and (note.via.name, note.via.slug))
              for note in context["through"]],
         ])  # fmt: skip
-
-    def path(self) -> list[Topic]:
-        """From the root down to the topic's parent (a loop, possible only by editing
-        the database by hand, ends the walk)."""
-        path, seen = [], {self.topic.pk}
-        parent = self.tree.get(self.topic.parent_id)
-        while parent is not None and parent.pk not in seen:
-            path.append(parent)
-            seen.add(parent.pk)
-            parent = self.tree.get(parent.parent_id)
-        return path[::-1]
 
     def notes_through_subtopics(self) -> list[Note]:
         """The newest notes that reach this topic only through its subtopics, each with

@@ -1,13 +1,15 @@
+"""Notes: their queryset, rendering and links on save, history and old slugs."""
+
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.db.models.query import ModelIterable
 from django.urls import reverse
@@ -15,189 +17,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
-from taggit.models import TagBase, TaggedItemBase
 
-from .language import CHINESE, ENGLISH
-from .linking import (
+from ..language import CHINESE, ENGLISH
+from ..linking import (
     LinkResult,
     LinkTarget,
     TopicMatcher,
     explicit_link_titles,
     hide_note_links,
-    link_html,
     offer_missing_notes,
 )
-from .markdown import render_markdown
-from .note_map import number_code_blocks
-from .note_rendering import MARKDOWN, PLAIN_TEXT, RenderedNote, render_note
-from .slugs import fill_slug, slugify_unicode
+from ..note_map import number_code_blocks
+from ..note_rendering import MARKDOWN, PLAIN_TEXT, RenderedNote, render_note
+from ..slugs import fill_slug
+from .categories import Category
+from .tags import Tag, TaggedNote, attach_tags
 
+# Set while an import runs, so ten thousand saves do not each look for links waiting
+# for their title (see NoteQuerySet.waiting_links_resolved_at_end).
+_NEW_TITLES: ContextVar[set[str] | None] = ContextVar("new_titles", default=None)
 
-def parents_of(node, tree: Mapping | None = None) -> list:
-    """A tree node's parent, grandparent... up to the root; a loop (possible only by
-    editing the database by hand) ends the walk instead of running forever.
-
-    ``tree`` (pk -> node, the whole tree already loaded) gives each parent from memory
-    instead of one query per level."""
-
-    def parent(current):
-        return current.parent if tree is None else tree.get(current.parent_id)
-
-    chain, current, seen = [], parent(node), set()
-    while current is not None and current.pk not in seen:
-        chain.append(current)
-        seen.add(current.pk)
-        current = parent(current)
-    return chain
-
-
-def ancestors_of(node, tree: Mapping | None = None) -> list:
-    """From the root down to ``node``'s parent (``tree``: see ``parents_of``)."""
-    chain = []
-    for parent in parents_of(node, tree):
-        if parent.pk == node.pk:
-            break
-        chain.append(parent)
-    return chain[::-1]
-
-
-def descendant_ids(root: int, parent_pairs) -> set[int]:
-    """``root`` and every node below it, from (pk, parent pk) pairs of a whole tree."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in parent_pairs:
-        children.setdefault(parent_id, []).append(pk)
-    found, stack = {root}, [root]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
-
-
-def subtree_totals(rows) -> dict[int, int]:
-    """Each node's count plus its descendants', from (pk, parent pk, count) rows."""
-    rows = list(rows)
-    pairs = [(pk, parent_id) for pk, parent_id, _ in rows]
-    own = {pk: count for pk, _, count in rows}
-    return {pk: sum(own.get(below, 0) for below in descendant_ids(pk, pairs)) for pk in own}
-
-
-def sits_below_itself(node) -> bool:
-    return node.pk is not None and any(parent.pk == node.pk for parent in parents_of(node))
-
-
-class CountedNotes(models.Model):
-    """How many notes carry a tag, sit in a category or mention a topic: kept by
-    notes.counts so that no page has to count over every note."""
-
-    note_count = models.PositiveIntegerField(_("notes"), default=0, editable=False)
-    published_count = models.PositiveIntegerField(_("published notes"), default=0, editable=False)
-
-    class Meta:
-        abstract = True
-
-
-class NamedTreeNode(CountedNotes):
-    """A category or a topic: a unique name, a slug made from it, a place in a tree."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(
-        _("slug"), max_length=100, unique=True, allow_unicode=True, blank=True,
-        help_text=_("Left blank, it is made from the name."),
-    )  # fmt: skip
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="children",
-    )
-
-    slug_fallback = "node"
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        fill_slug(self, self.name, fallback=self.slug_fallback)
-        super().save(*args, **kwargs)
-
-
-class Category(NamedTreeNode):
-    description = models.TextField(_("description"), blank=True)
-
-    slug_fallback = "category"
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-
-    def get_absolute_url(self) -> str:
-        return reverse("notes:category-detail", kwargs={"slug": self.slug})
-
-    def clean(self) -> None:
-        if sits_below_itself(self):
-            raise ValidationError({"parent": _("A category cannot sit inside itself.")})
-
-    def ancestors(self) -> list[Category]:
-        """From the root down to this category's parent."""
-        return ancestors_of(self)
-
-    def descendant_ids(self) -> set[int]:
-        """This category and every category below it (categories are few, one query)."""
-        return descendant_ids(self.pk, Category.objects.values_list("pk", "parent_id"))
-
-
-class Tag(TagBase, CountedNotes):
-    """A taggit tag whose slug keeps Chinese and is never empty."""
-
-    class Meta:
-        verbose_name = _("tag")
-        verbose_name_plural = _("tags")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("notes:tag-detail", kwargs={"slug": self.slug})
-
-    def slugify(self, tag: str, i: int | None = None) -> str:
-        slug = slugify_unicode(tag, fallback="tag", max_length=90)
-        return slug if i is None else f"{slug}_{i}"
-
-
-class TaggedNote(TaggedItemBase):
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_notes")
-    content_object = models.ForeignKey("Note", on_delete=models.CASCADE)
-
-    class Meta:
-        verbose_name = _("tagged note")
-        verbose_name_plural = _("tagged notes")
-        constraints = [
-            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_note_tag")
-        ]
-
-
-def attach_tags(notes: list[Note]) -> None:
-    """Give each note its ``tag_list`` (by name) from one query over all of them."""
-    by_note: dict[int, list[Tag]] = {note.pk: [] for note in notes}
-    if by_note:
-        rows = (
-            TaggedNote.objects.filter(content_object_id__in=by_note)
-            .order_by("tag__name", "tag_id")
-            .values_list("content_object_id", "tag_id", "tag__name", "tag__slug")
-        )
-        for note_id, tag_id, name, slug in rows:
-            by_note[note_id].append(Tag(id=tag_id, name=name, slug=slug))
-    for note in notes:
-        note._tag_list = by_note[note.pk]
+# Topics, mentions, links and old slugs point at Note, so their modules import this one:
+# the methods below import them when they run.
 
 
 class NoteQuerySet(models.QuerySet):
@@ -230,7 +71,8 @@ class NoteQuerySet(models.QuerySet):
         finally:
             _NEW_TITLES.reset(token)
         if titles:
-            from .relinking import schedule_relink
+            from ..relinking import schedule_relink
+            from .links import NoteLink
 
             waiting = NoteLink.objects.annotate(lower_text=Lower("target_text")).filter(
                 target_note=None, target_topic=None, lower_text__in=titles
@@ -410,6 +252,8 @@ class Note(models.Model):
         adding = self._state.adding and self.pk is None
         super().save(*args, **kwargs)
         if slug_changed:
+            from .slug_aliases import NoteSlugAlias
+
             # The old address keeps working: it redirects here (see NoteSlugAlias).
             NoteSlugAlias.objects.update_or_create(slug=self._loaded_slug, defaults={"note": self})
             NoteSlugAlias.objects.filter(note=self, slug=self.slug).delete()
@@ -418,7 +262,7 @@ class Note(models.Model):
         if self._loaded_title is None and new_titles is not None:
             new_titles.add(self.title.casefold())
         elif title_changed or slug_changed or self._loaded_title is None:
-            from .relinking import schedule_relink
+            from ..relinking import schedule_relink
 
             # Notes that link here by the old title or address, or waited for this one,
             # follow along.
@@ -470,6 +314,8 @@ class Note(models.Model):
         ``prepared`` is a rendering made ahead (by an import's worker processes); it is
         used only if it was made from the current body.
         """
+        from .topics import Topic
+
         if prepared is None or not prepared.made_for(
             self.body, self.format, self.title, self.link_every_section
         ):
@@ -512,7 +358,9 @@ class Note(models.Model):
 
     def store_links(self, links: LinkResult, *, replace: bool = True) -> None:
         """Replace this note's mention and link rows with what its last rendering found."""
-        from .counts import count_new_note, touch
+        from ..counts import count_new_note, touch
+        from .links import NoteLink
+        from .topics import Mention
 
         old_topics = set()
         if replace:
@@ -542,6 +390,8 @@ class Note(models.Model):
 
     def linking_note_ids(self, old_title: str | None) -> set[int]:
         """Notes whose ``[[links]]`` point, or may now point, at this note."""
+        from .links import NoteLink
+
         titles = {self.title.casefold()} | ({old_title.casefold()} if old_title else set())
         return set(
             NoteLink.objects.annotate(lower_text=Lower("target_text"))
@@ -582,233 +432,3 @@ class Note(models.Model):
             if beyond(pk, created):
                 return Note(pk=pk, created=created, title=title, slug=slug)
         return None
-
-
-_MATCHER_CACHE: dict[str, tuple[tuple, TopicMatcher]] = {}
-# Set while an import runs, so ten thousand saves do not each ask whether topics changed.
-_NEW_TITLES: ContextVar[set[str] | None] = ContextVar("new_titles", default=None)
-_FROZEN_MATCHER: ContextVar[TopicMatcher | None] = ContextVar("frozen_matcher", default=None)
-
-
-class TopicQuerySet(models.QuerySet):
-    def version(self) -> tuple:
-        """Changes whenever a topic or alias is added, edited or removed."""
-        topics = Topic.objects.aggregate(count=Count("pk"), latest=Max("updated"))
-        aliases = TopicAlias.objects.aggregate(count=Count("pk"), latest=Max("updated"))
-        return (topics["count"], topics["latest"], aliases["count"], aliases["latest"])
-
-    def matcher(self) -> TopicMatcher:
-        """One matcher for every name and alias, rebuilt only when topics change."""
-        frozen = _FROZEN_MATCHER.get()
-        if frozen is not None:
-            return frozen
-        version = self.version()
-        cached = _MATCHER_CACHE.get(self.db)
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        targets, autolinked = {}, set()
-        for topic in Topic.objects.only("pk", "name", "slug", "autolink"):
-            targets[topic.pk] = LinkTarget("topic", topic.pk, topic.name, topic.get_absolute_url())
-            if topic.autolink:
-                autolinked.add(topic.pk)
-        terms = [(target.title, target) for target in targets.values()]
-        whole_word = []
-        for name, topic_id, alone in TopicAlias.objects.values_list(
-            "name", "topic_id", "whole_word"
-        ):
-            terms.append((name, targets[topic_id]))
-            if alone:
-                whole_word.append(name)
-        matcher = TopicMatcher(
-            [term for term in terms if term[1].key in autolinked],
-            count_only=[term for term in terms if term[1].key not in autolinked],
-            whole_word=whole_word,
-        )
-        _MATCHER_CACHE[self.db] = (version, matcher)
-        return matcher
-
-    @contextmanager
-    def frozen_matcher(self) -> Iterator[TopicMatcher]:
-        """Use one matcher for every save inside the block (bulk imports)."""
-        token = _FROZEN_MATCHER.set(self.matcher())
-        try:
-            yield _FROZEN_MATCHER.get()
-        finally:
-            _FROZEN_MATCHER.reset(token)
-
-
-class Topic(NamedTreeNode):
-    """A node of the mind map: GIL, closures, garbage collection..."""
-
-    summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
-    summary_html = models.TextField(editable=False, blank=True)
-    related = models.ManyToManyField("self", verbose_name=_("related topics"), blank=True)
-    position = models.PositiveIntegerField(
-        _("position"), default=0, help_text=_("Order among its siblings on the map.")
-    )
-    autolink = models.BooleanField(
-        _("link mentions automatically"),
-        default=True,
-        help_text=_(
-            "Off for broad topics such as “Python” that almost every note mentions: their "
-            "mentions are still counted, and [[explicit links]] still reach them."
-        ),
-    )
-    # Notes that mention this topic or any topic below it, each counted once (notes.counts).
-    subtree_count = models.PositiveIntegerField(default=0, editable=False)
-    subtree_published_count = models.PositiveIntegerField(default=0, editable=False)
-    updated = models.DateTimeField(auto_now=True)
-
-    objects = TopicQuerySet.as_manager()
-
-    slug_fallback = "topic"
-
-    class Meta:
-        ordering = ["position", "name"]
-        verbose_name = _("topic")
-        verbose_name_plural = _("topics")
-
-    def save(self, *args, **kwargs) -> None:
-        summary = render_markdown(self.summary).html
-        self.summary_html = link_html(summary, Topic.objects.matcher(), exclude_topic=self.pk).html
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("notes:topic-detail", kwargs={"slug": self.slug})
-
-    def descendant_ids(self) -> set[int]:
-        """This topic and every topic below it (topics are few: one query)."""
-        return descendant_ids(self.pk, Topic.objects.values_list("pk", "parent_id"))
-
-    def clean(self) -> None:
-        if sits_below_itself(self):
-            raise ValidationError({"parent": _("A topic cannot sit below itself.")})
-        clash = TopicAlias.objects.filter(name__iexact=self.name.strip())
-        if self.pk is not None:
-            clash = clash.exclude(topic=self)
-        if clash.exists():
-            message = _("“%(name)s” is already an alias of another topic.")
-            raise ValidationError({"name": message % {"name": self.name}})
-
-
-class TopicAlias(models.Model):
-    """Another name a topic goes by in notes: “全局解释器锁” for the GIL."""
-
-    topic = models.ForeignKey(
-        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="aliases"
-    )
-    name = models.CharField(_("alias"), max_length=100)
-    whole_word = models.BooleanField(
-        _("whole word only"), default=False,
-        help_text=_(
-            "For short Chinese aliases such as 锁 that also sit inside other words "
-            "(抢锁, 加锁): found only where no other Chinese character touches it."
-        ),
-    )  # fmt: skip
-    updated = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("alias")
-        verbose_name_plural = _("aliases")
-        constraints = [
-            models.UniqueConstraint(
-                Lower("name"),
-                name="unique_alias_name_ci",
-                violation_error_message=_("This alias already belongs to a topic."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        self.name = " ".join((self.name or "").split())
-        if not self.name:
-            raise ValidationError({"name": _("An alias cannot be blank.")})
-        clash = Topic.objects.filter(name__iexact=self.name)
-        if self.topic_id:
-            clash = clash.exclude(pk=self.topic_id)
-        if clash.exists():
-            raise ValidationError({"name": _("This is the name of another topic.")})
-
-
-class Mention(models.Model):
-    """How often a note mentions a topic, and the sentence of its first mention."""
-
-    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="mentions")
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="mentions")
-    count = models.PositiveIntegerField(default=1)
-    snippet = models.TextField(blank=True)
-
-    class Meta:
-        verbose_name = _("mention")
-        verbose_name_plural = _("mentions")
-        constraints = [models.UniqueConstraint(fields=["note", "topic"], name="unique_mention")]
-        # The topic page's order: most mentions first, then the newest note.
-        indexes = [
-            models.Index(fields=["topic", "-count", "-note"], name="mention_topic_count_note")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.note} → {self.topic} ×{self.count}"
-
-
-class NoteLink(models.Model):
-    """An explicit ``[[target]]`` link written in a note; no target means it is missing."""
-
-    source = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="outgoing_links")
-    # A deleted target leaves the link missing, as the note's text still asks for it.
-    target_note = models.ForeignKey(
-        Note, null=True, blank=True, on_delete=models.SET_NULL, related_name="incoming_links"
-    )
-    target_topic = models.ForeignKey(
-        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="explicit_links"
-    )
-    target_text = models.CharField(_("target"), max_length=200)
-
-    class Meta:
-        verbose_name = _("link")
-        verbose_name_plural = _("links")
-        ordering = ["target_text"]
-
-    def __str__(self) -> str:
-        return f"{self.source} → [[{self.target_text}]]"
-
-    @property
-    def is_missing(self) -> bool:
-        return self.target_note_id is None and self.target_topic_id is None
-
-
-class NoteSlugAlias(models.Model):
-    """An address a note had before its slug changed: it redirects to the note.
-
-    The newest holder of a slug wins: a note that takes a slug another note left
-    behind is served there, and the alias only answers when no note has the slug.
-    """
-
-    slug = models.SlugField(_("old slug"), max_length=200, unique=True, allow_unicode=True)
-    note = models.ForeignKey(
-        Note, verbose_name=_("note"), on_delete=models.CASCADE, related_name="old_slugs"
-    )
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("old slug")
-        verbose_name_plural = _("old slugs")
-
-    def __str__(self) -> str:
-        return self.slug
-
-
-class ContentVersion(models.Model):
-    """One counter, bumped by every change readers could see; cached pages carry it in
-    their keys, so a change retires them all at once in every worker process."""
-
-    counter = models.PositiveBigIntegerField(default=1)
-
-    class Meta:
-        verbose_name = _("content version")
-
-    def __str__(self) -> str:
-        return str(self.counter)

@@ -1,0 +1,46 @@
+"""The notes app's models, one module per concern, all importable from ``notes.models``."""
+
+# isort: off
+# In dependency order, which is also the order Django registers the models in.
+from .trees import (
+    CountedNotes,
+    NamedTreeNode,
+    ancestors_of,
+    descendant_ids,
+    parents_of,
+    sits_below_itself,
+    subtree_totals,
+)
+from .categories import Category
+from .tags import Tag, TaggedNote, attach_tags
+from .notes import Note, NoteHistoryExtras, NoteQuerySet
+from .topics import Mention, Topic, TopicAlias, TopicQuerySet
+from .links import NoteLink
+from .slug_aliases import NoteSlugAlias
+from .content_version import ContentVersion
+
+# isort: on
+
+__all__ = [
+    "Category",
+    "ContentVersion",
+    "CountedNotes",
+    "Mention",
+    "NamedTreeNode",
+    "Note",
+    "NoteHistoryExtras",
+    "NoteLink",
+    "NoteQuerySet",
+    "NoteSlugAlias",
+    "Tag",
+    "TaggedNote",
+    "Topic",
+    "TopicAlias",
+    "TopicQuerySet",
+    "ancestors_of",
+    "attach_tags",
+    "descendant_ids",
+    "parents_of",
+    "sits_below_itself",
+    "subtree_totals",
+]

@@ -13,7 +13,7 @@ from .trees import (
 )
 from .categories import Category
 from .tags import Tag, TaggedNote, attach_tags
-from .notes import Note, NoteHistoryExtras, NoteQuerySet
+from .notes import Note, NoteHistoryExtras, NoteQuerySet, visible_note_filter
 from .topics import Mention, Topic, TopicAlias, TopicQuerySet
 from .links import NoteLink
 from .slug_aliases import NoteSlugAlias
@@ -43,4 +43,5 @@ __all__ = [
     "parents_of",
     "sits_below_itself",
     "subtree_totals",
+    "visible_note_filter",
 ]

@@ -113,6 +113,13 @@ class NoteQuerySet(models.QuerySet):
         )
 
 
+def visible_note_filter(user, prefix: str) -> Q:
+    """A Q for counting, through ``prefix``, only the notes ``user`` may see."""
+    if user.is_active and user.is_staff:
+        return Q()
+    return Q(**{f"{prefix}status": Note.Status.PUBLISHED})
+
+
 class NoteHistoryExtras(models.Model):
     """What a historical version of a note keeps beyond the note's own columns."""
 

@@ -1,0 +1,155 @@
+"""What a topic's page shows: its mentions, its place in the tree, related topics, its map."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from .counts import count_field, subtree_field
+from .mindmap import LOCAL_COLUMN_WIDTH, LOCAL_LABEL_ROOM, layout_tree
+from .models import Mention, Note, NoteQuerySet, Topic, visible_note_filter
+from .topic_map import MapNode
+
+# What a mention's card shows of its note.
+MENTION_CARD_FIELDS = ("note__title", "note__slug", "note__status", "note__language",
+                       "note__text_language")  # fmt: skip
+
+
+def topic_tree() -> dict[int, Topic]:
+    """Every topic by pk, in one query (topics are a few hundred at most): a topic's
+    path, parent, children and subtree, and its related topics, come from it."""
+    return {
+        topic.pk: topic
+        for topic in Topic.objects.defer("summary", "summary_html", "updated", "autolink")
+    }
+
+
+def visible_mentions(topic: Topic, user) -> QuerySet[Mention]:
+    """The mentions of ``topic`` in the notes ``user`` may see."""
+    return Mention.objects.filter(visible_note_filter(user, "note__"), topic=topic)
+
+
+def mention_cards(topic: Topic, user) -> QuerySet[Mention]:
+    """The mentions a topic page lists, each with what its card shows of its note."""
+    # Most mentions first, then the most recently added note: the order of the
+    # (topic, count, note) index, so a page reads twenty rows, not every mention.
+    return (
+        visible_mentions(topic, user)
+        .select_related("note")
+        .only("count", "snippet", "note_id", "topic_id", *MENTION_CARD_FIELDS)
+        .order_by("-count", "-note_id")
+    )
+
+
+def children_of(topic: Topic, tree: dict[int, Topic], user) -> list[Topic]:
+    """The topic's children, each with ``in_subtree``: the notes ``user`` may see that
+    mention it or a topic below it."""
+    children = [child for child in tree.values() if child.parent_id == topic.pk]
+    for child in children:
+        child.in_subtree = getattr(child, subtree_field(user))
+    return children
+
+
+def related_topics(
+    topic: Topic,
+    tree: dict[int, Topic],
+    subtree: set[int],
+    user,
+    *,
+    limit: int,
+    sample: int,
+) -> list[Topic]:
+    """Topics named as related, then those most often mentioned in the same notes.
+
+    Co-mentions are counted over the ``sample`` notes that mention this topic most, so
+    a topic found in every note costs the same as one found in ten. The topic's
+    parent and children are on the map already, so they are not "related" too.
+    """
+    # Its own subtopics share its notes by nature: "related" means elsewhere on the map.
+    shown = {topic.parent_id, *subtree}
+    explicit = [related for related in topic.related.all() if related.pk not in shown]
+    notes_here = (
+        visible_mentions(topic, user).order_by("-count", "-note_id").values("note")[:sample]
+    )
+    # Counted on the mention rows alone, grouped by topic id: joining the topic
+    # table to sort ties by name cost twice as much. Only the topics that can make
+    # the list (those counted at least as often as the last place) are fetched.
+    hidden = [pk for pk in shown if pk is not None] + [related.pk for related in explicit]
+    counted = sorted(
+        Mention.objects.filter(note__in=notes_here)
+        .exclude(topic_id__in=hidden)
+        .values_list("topic_id")
+        .annotate(shared=Count("pk"))
+        .order_by(),
+        key=lambda row: -row[1],
+    )
+    if len(counted) > limit:
+        last_place = counted[limit - 1][1]
+        counted = [row for row in counted if row[1] >= last_place]
+    shared = dict(counted)
+    co_mentioned = [tree[pk] for pk in shared if pk in tree]
+    for related in co_mentioned:
+        related.shared = shared[related.pk]
+    co_mentioned.sort(key=lambda related: (-related.shared, related.name))
+    return explicit + co_mentioned[:limit]
+
+
+def notes_through_subtopics(
+    topic: Topic,
+    tree: dict[int, Topic],
+    subtree: set[int],
+    notes: NoteQuerySet,
+    *,
+    limit: int,
+) -> list[Note]:
+    """The newest of ``notes`` that reach this topic only through its subtopics, each
+    with ``via``: the subtopic it mentions most."""
+    below = subtree - {topic.pk}
+    mentions_below = Mention.objects.filter(note=OuterRef("pk"), topic_id__in=below)
+    mentions_here = Mention.objects.filter(note=OuterRef("pk"), topic=topic)
+    found = list(
+        notes.filter(Exists(mentions_below))
+        .exclude(Exists(mentions_here))
+        .only("title", "slug", "status", "created")
+        .order_by("-created", "-pk")[:limit]
+    )
+    via: dict[int, Topic] = {}
+    for note_id, topic_id in (
+        Mention.objects.filter(note__in=found, topic_id__in=below)
+        .order_by("-count", "topic__name")
+        .values_list("note_id", "topic_id")
+    ):
+        via.setdefault(note_id, tree[topic_id])
+    for note in found:
+        note.via = via.get(note.pk)
+    return found
+
+
+def local_map(
+    topic: Topic, tree: dict[int, Topic], children: list[Topic], related: list[Topic], user
+):
+    """Parent, this topic, its children and its closest related topics, drawn small.
+
+    Each topic appears once, and the page's own topic is drawn last, on top."""
+    field = count_field(user)
+    subtree = subtree_field(user)
+
+    def node(shown: Topic) -> MapNode:
+        return MapNode(
+            shown.pk, shown.name, shown.slug, shown.get_absolute_url(),
+            getattr(shown, field), subtree_notes=getattr(shown, subtree),
+        )  # fmt: skip
+
+    centre = node(topic)
+    centre.children = [node(shown) for shown in children + related]
+    root = centre
+    parent = tree.get(topic.parent_id)
+    if parent is not None:
+        root = node(parent)
+        root.children = [centre]
+    return layout_tree(
+        [root],
+        related_keys=frozenset(shown.pk for shown in related),
+        current_key=topic.pk,
+        column_width=LOCAL_COLUMN_WIDTH,
+        label_room=LOCAL_LABEL_ROOM,
+    )

@@ -1,0 +1,30 @@
+"""What several views share: starting from the visible notes, and stored totals."""
+
+from django.core.paginator import Paginator
+
+from ..models import Note
+
+
+class VisibleNotesMixin:
+    """Every page starts from the notes the current user may see."""
+
+    def visible_notes(self):
+        return Note.objects.visible_to(self.request.user)
+
+
+class StoredCountPaginator(Paginator):
+    """A paginator told its total (a stored count) instead of counting every note."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+
+class StoredCountMixin:
+    """For list pages whose total is kept in notes.counts: ``stored_count()`` says it."""
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return StoredCountPaginator(queryset, per_page, count=self.stored_count(), **kwargs)
+
+    def stored_count(self) -> int:
+        raise NotImplementedError

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 
 BEFORE, AFTER = ("notes", "0005_search"), ("notes", "0006_note_counts")
 
@@ -97,3 +98,45 @@ def test_notes_already_there_learn_their_language_and_stay_markdown():
         assert sorted(notes) == [("gil", "en", "markdown"), ("xie-cheng", "zh", "markdown")]
     finally:
         migrate_to(("notes", _latest()))
+
+
+LONG_LAST = ["excerpt", "auto_excerpt", "headings", "front_matter", "body", "body_html"]
+
+
+def _note_columns() -> list[str]:
+    with connection.cursor() as cursor:
+        return [
+            column.name
+            for column in connection.introspection.get_table_description(cursor, "notes_note")
+        ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_notes_long_text_is_stored_after_its_short_columns_and_survives_the_move():
+    before, after = ("notes", "0012_note_created_index"), ("notes", "0013_note_long_columns_last")
+    apps = migrate_to(before)
+    try:
+        long = "长" * 10_000
+        fields = {"title": "协程", "slug": "xie-cheng", "status": "draft", "excerpt": "短",
+                  "body": long, "body_html": f"<p>{long}</p>", "front_matter": {"tags": ["并发"]},
+                  "headings": [{"id": "a", "text": "A"}]}  # fmt: skip
+        pk = apps.get_model("notes", "Note").objects.create(**fields).pk
+
+        for target in [after, before, after]:
+            apps = migrate_to(target)
+            stored = apps.get_model("notes", "Note").objects.values(*fields).get(pk=pk)
+            assert stored == fields, target
+        if connection.vendor == "sqlite":
+            columns = _note_columns()
+            assert columns[-len(LONG_LAST) :] == LONG_LAST
+            assert columns.index("status") < columns.index("body")
+    finally:
+        migrate_to(("notes", _latest()))
+
+
+def test_later_table_rebuilds_keep_the_long_columns_last():
+    # Django rebuilds a SQLite table in the order its migrations record the fields.
+    loader = MigrationLoader(None)
+    latest = max(name for app, name in loader.graph.leaf_nodes() if app == "notes")
+    state = loader.project_state(("notes", latest))
+    assert list(state.models["notes", "note"].fields)[-len(LONG_LAST) :] == LONG_LAST

@@ -84,6 +84,7 @@ def generate(count: int, seed: int = 11) -> None:
     from notes.counts import recount_everything
     from notes.models import Category, Mention, Note, Tag, TaggedNote, Topic
     from notes.note_rendering import render_note
+    from notes.planner_statistics import refresh_planner_statistics
 
     rng = random.Random(seed)
     matcher = Topic.objects.matcher()
@@ -125,6 +126,8 @@ def generate(count: int, seed: int = 11) -> None:
             Mention.objects.bulk_create(mentions)
         # bulk_create sends no signals: the stored counts are filled in here.
         recount_everything()
+        # As an import does: the planner's statistics for the notes just written.
+        refresh_planner_statistics()
     try:
         from notes import search
     except ImportError:

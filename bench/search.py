@@ -176,9 +176,12 @@ def generate(count: int, seed: int) -> None:
         print(f"\r  {min(first + BATCH, count):,} notes", end="", flush=True)
     print()
     from notes.counts import recount_everything
+    from notes.planner_statistics import refresh_planner_statistics
 
     # bulk_create sends no signals: the stored note counts are filled in here.
     recount_everything()
+    # As an import does: the planner's statistics for the notes just written.
+    refresh_planner_statistics()
 
 
 def time_page(client, params: dict, runs: int) -> tuple[float, float, int, str]:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,6 @@ class NotesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from .planner_statistics import take_missing_statistics
+
+        connection_created.connect(take_missing_statistics, dispatch_uid="notes_planner_statistics")

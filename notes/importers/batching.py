@@ -12,6 +12,7 @@ from ..caching import content_version_bumped_at_end
 from ..counts import counted_at_end
 from ..models import Category, Note, Tag, Topic
 from ..note_rendering import RenderedNote
+from ..planner_statistics import refresh_planner_statistics
 from . import limits
 from .collection import UPLOAD_PREFIX, NoteInput
 from .parsed import NoteFileError, ParsedNote
@@ -106,6 +107,9 @@ class NoteImporter:
                     report.results.append(result)
                     if on_result is not None:
                         on_result(result, len(report.results))
+        if not self.dry_run and report.results:
+            # A bulk change can change the shape of the data the planner relies on.
+            refresh_planner_statistics()
         return report
 
     def _import_batch(self, batch: list[tuple]) -> list[ImportResult]:

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from notes.importers import parse_note_text, save_parsed_note
 from notes.models import Note, Topic
+from notes.planner_statistics import refresh_planner_statistics
 from notes.topic_map import load_topic_map
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample"
@@ -36,4 +37,5 @@ class Command(BaseCommand):
                     continue
                 parsed = parse_note_text(path.read_text(encoding="utf-8"), fallback_title=path.stem)
                 save_parsed_note(parsed, source=source, default_status=Note.Status.PUBLISHED)
+        refresh_planner_statistics()
         self.stdout.write(self.style.SUCCESS(f"Loaded {len(paths)} sample notes."))

@@ -1,0 +1,71 @@
+"""SQLite's query planner statistics (``sqlite_stat1``): taken after bulk changes.
+
+Without statistics SQLite guesses that ``status = 'published'`` picks out ten notes,
+so for "these twenty published notes, newest first" it walks the whole status index
+instead of looking the twenty up: 14 ms instead of 0.03 ms at 100,000 notes (a search
+results page does that). Any statistics, even from a small collection, tell it that a
+status matches a large share of the notes. PostgreSQL's autovacuum analyses tables on
+its own.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+logger = logging.getLogger(__name__)
+
+# Rows SQLite reads per index: enough for the shape of the data, and a few ms even on
+# 100,000 notes (a full ANALYZE reads every index entry).
+ANALYSIS_LIMIT = 1000
+
+
+def refresh_planner_statistics(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Let SQLite measure its tables and indexes again; True if it did."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        _analyze(cursor)
+    return True
+
+
+def _analyze(cursor) -> None:
+    cursor.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+    cursor.execute("ANALYZE")
+
+
+def take_missing_statistics(sender=None, connection=None, **kwargs) -> bool:
+    """On a new SQLite connection: take statistics if the notes have none yet.
+
+    Imports take them (``NoteImporter.run``), but a collection written note by note
+    in the admin would otherwise never have any. Two small queries per worker; a
+    database that cannot be written to (or is busy) is left as it is."""
+    if connection is None or connection.vendor != "sqlite":
+        return False
+    try:
+        return _take_missing(connection)
+    except DatabaseError as error:
+        logger.warning("No query planner statistics taken: %s", error)
+        return False
+
+
+def _take_missing(connection) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+            " AND name IN ('sqlite_stat1', 'notes_note')"
+        )
+        tables = {row[0] for row in cursor.fetchall()}
+        if "notes_note" not in tables:
+            return False  # Not migrated yet.
+        if "sqlite_stat1" in tables:
+            cursor.execute("SELECT 1 FROM sqlite_stat1 WHERE tbl = 'notes_note' LIMIT 1")
+            if cursor.fetchone():
+                return False
+        cursor.execute("SELECT 1 FROM notes_note LIMIT 1")
+        if not cursor.fetchone():
+            return False  # Nothing to measure: an empty table leaves no statistics.
+        _analyze(cursor)
+    return True

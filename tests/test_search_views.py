@@ -119,7 +119,7 @@ class TestSearchPage:
         notes.append(make_note("Generators", body="the best match, and the newest"))
         for bm25_limit in (200, 2):
             # Past BM25_LIMIT matches (SQLite), title and tag matches first, then newest.
-            monkeypatch.setattr("notes.search.BM25_LIMIT", bm25_limit)
+            monkeypatch.setattr("notes.search.fts5.BM25_LIMIT", bm25_limit)
             response = client.get(SEARCH, {"q": "generators"})
             assert "More than 3 notes found" in response.content.decode()
             # The four newest matches, best first; the two oldest were not ranked.

@@ -66,7 +66,13 @@ def related_topics(
     """
     # Its own subtopics share its notes by nature: "related" means elsewhere on the map.
     shown = {topic.parent_id, *subtree}
-    explicit = [related for related in topic.related.all() if related.pk not in shown]
+    # Taken from the tree, like the others, so the page and its map see the same
+    # objects; named by hand, they have no count of notes in common.
+    explicit = [
+        tree[pk] for pk in topic.related.values_list("pk", flat=True) if pk not in shown
+    ]
+    for related in explicit:
+        related.shared = None
     notes_here = (
         visible_mentions(topic, user).order_by("-count", "-note_id").values("note")[:sample]
     )

@@ -179,3 +179,19 @@ def test_related_topics_rank_by_notes_in_common_and_show_the_number(client, smal
         '<a href="/topics/closure/">Closure</a> <span class="count" title="notes in common">3'
         in content
     )
+
+
+def test_topics_named_as_related_come_first_without_a_count(client, small_map):
+    hashing = make_topic("Hashing", aliases=["哈希"])
+    small_map["gil"].related.add(hashing)
+    make_note(body="GIL 和闭包。")
+    response = client.get(reverse("notes:topic-detail", args=["gil"]))
+    assert response.status_code == 200
+    assert [(topic.name, topic.shared) for topic in response.context["related"]] == [
+        ("Hashing", None), ("Closure", 1),
+    ]  # fmt: skip
+    content = response.content.decode()
+    assert '<a href="/topics/hashing/">Hashing</a></li>' in content
+    # Related both ways: the other topic's page names this one.
+    related = client.get(reverse("notes:topic-detail", args=["hashing"])).context["related"]
+    assert [topic.name for topic in related][0] == "GIL"

@@ -10,6 +10,7 @@ its own.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -33,7 +34,33 @@ def refresh_planner_statistics(using: str = DEFAULT_DB_ALIAS) -> bool:
 
 def _analyze(cursor) -> None:
     cursor.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
-    cursor.execute("ANALYZE")
+    tables = ordinary_tables(cursor)
+    for table in tables:
+        quoted = table.replace('"', '""')
+        cursor.execute(f'ANALYZE "{quoted}"')
+    # Statistics on the search index's own tables made SQLite's full-text engine six
+    # times slower to write (a rebuild of 5,000 notes: 6 s, then 40 s): any left by
+    # a plain ANALYZE go.
+    cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+    if cursor.fetchone():
+        cursor.execute(
+            "DELETE FROM sqlite_stat1 WHERE tbl NOT IN (SELECT value FROM json_each(%s))",
+            [json.dumps(tables)],
+        )
+
+
+def ordinary_tables(cursor) -> list[str]:
+    """The database's tables, without SQLite's own, virtual tables (the full-text
+    index) and the tables a virtual table keeps its data in (named after it)."""
+    cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+    rows = cursor.fetchall()
+    virtual = [name for name, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL")]
+    return sorted(
+        name
+        for name, sql in rows
+        if not name.startswith("sqlite_")
+        and not any(name == v or name.startswith(f"{v}_") for v in virtual)
+    )
 
 
 def take_missing_statistics(sender=None, connection=None, **kwargs) -> bool:

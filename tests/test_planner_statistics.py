@@ -1,4 +1,5 @@
-"""SQLite has query planner statistics wherever notes arrive in bulk or are already there."""
+"""SQLite has query planner statistics wherever notes arrive in bulk or are already there,
+and none on the full-text index's tables."""
 
 import pytest
 from django.core.management import call_command
@@ -114,3 +115,22 @@ def test_statistics_that_cannot_be_written_leave_the_connection_working(monkeypa
     assert take_missing_statistics(connection=connection) is False
     assert "database is locked" in caplog.text
     assert Note.objects.count() == 1
+
+
+def test_statistics_leave_the_full_text_index_tables_alone():
+    make_note(title="GIL", body="全局解释器锁")
+    with connection.cursor() as cursor:
+        # What a plain ANALYZE leaves: statistics on the index's own tables too.
+        cursor.execute("ANALYZE")
+        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        assert any(table.startswith("notes_searchentry") for (table,) in cursor.fetchall())
+
+        refresh_planner_statistics()
+
+        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        tables = {table for (table,) in cursor.fetchall()}
+    assert "notes_note" in tables
+    assert not [table for table in tables if table.startswith("notes_searchentry")]
+    assert set(planner_statistics.ordinary_tables(connection.cursor())) >= {
+        "notes_note", "notes_taggednote", "notes_mention",
+    }  # fmt: skip

@@ -242,3 +242,18 @@ def test_compare_page_names_the_note_and_writes_dates_in_the_site_format(admin_c
     assert "m.." not in page
     assert '<td class="before">Published</td><td class="after">Draft</td>' in page
     assert 'style="' not in page
+
+
+def test_the_history_model_is_importable_where_the_shell_looks_for_it():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from notes.models import HistoricalNote, Note
+
+    assert HistoricalNote is Note.history.model
+    out, err = StringIO(), StringIO()
+    call_command("shell", command="pass", verbosity=2, stdout=out, stderr=err)
+    assert "could not be automatically imported" not in out.getvalue() + err.getvalue()
+    assert "from notes.models import" in out.getvalue()
+    assert "HistoricalNote" in out.getvalue()

@@ -13,7 +13,7 @@ from .trees import (
 )
 from .categories import Category
 from .tags import Tag, TaggedNote, attach_tags
-from .notes import Note, NoteHistoryExtras, NoteQuerySet, visible_note_filter
+from .notes import HistoricalNote, Note, NoteHistoryExtras, NoteQuerySet, visible_note_filter
 from .topics import Mention, Topic, TopicAlias, TopicQuerySet
 from .links import NoteLink
 from .slug_aliases import NoteSlugAlias
@@ -25,6 +25,7 @@ __all__ = [
     "Category",
     "ContentVersion",
     "CountedNotes",
+    "HistoricalNote",
     "Mention",
     "NamedTreeNode",
     "Note",

@@ -68,9 +68,7 @@ def related_topics(
     shown = {topic.parent_id, *subtree}
     # Taken from the tree, like the others, so the page and its map see the same
     # objects; named by hand, they have no count of notes in common.
-    explicit = [
-        tree[pk] for pk in topic.related.values_list("pk", flat=True) if pk not in shown
-    ]
+    explicit = [tree[pk] for pk in topic.related.values_list("pk", flat=True) if pk not in shown]
     for related in explicit:
         related.shared = None
     notes_here = (

@@ -41,8 +41,7 @@ def _analyze(cursor) -> None:
     # Statistics on the search index's own tables made SQLite's full-text engine six
     # times slower to write (a rebuild of 5,000 notes: 6 s, then 40 s): any left by
     # a plain ANALYZE go.
-    cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
-    if cursor.fetchone():
+    if _has_table(cursor, "sqlite_stat1"):
         cursor.execute(
             "DELETE FROM sqlite_stat1 WHERE tbl NOT IN (SELECT value FROM json_each(%s))",
             [json.dumps(tables)],
@@ -67,7 +66,7 @@ def take_missing_statistics(sender=None, connection=None, **kwargs) -> bool:
     """On a new SQLite connection: take statistics if the notes have none yet.
 
     Imports take them (``NoteImporter.run``), but a collection written note by note
-    in the admin would otherwise never have any. Two small queries per worker; a
+    in the admin would otherwise never have any. A few small queries per worker; a
     database that cannot be written to (or is busy) is left as it is."""
     if connection is None or connection.vendor != "sqlite":
         return False
@@ -78,16 +77,16 @@ def take_missing_statistics(sender=None, connection=None, **kwargs) -> bool:
         return False
 
 
+def _has_table(cursor, name: str) -> bool:
+    cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [name])
+    return cursor.fetchone() is not None
+
+
 def _take_missing(connection) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'"
-            " AND name IN ('sqlite_stat1', 'notes_note')"
-        )
-        tables = {row[0] for row in cursor.fetchall()}
-        if "notes_note" not in tables:
+        if not _has_table(cursor, "notes_note"):
             return False  # Not migrated yet.
-        if "sqlite_stat1" in tables:
+        if _has_table(cursor, "sqlite_stat1"):
             cursor.execute("SELECT 1 FROM sqlite_stat1 WHERE tbl = 'notes_note' LIMIT 1")
             if cursor.fetchone():
                 return False

@@ -107,8 +107,9 @@ class NoteImporter:
                     report.results.append(result)
                     if on_result is not None:
                         on_result(result, len(report.results))
-        if not self.dry_run and report.results:
-            # A bulk change can change the shape of the data the planner relies on.
+        if not self.dry_run and (report.counts[Outcome.CREATED] or report.counts[Outcome.UPDATED]):
+            # A bulk change can change the shape of the data the planner relies on; an
+            # import that wrote nothing (all unchanged or failed) leaves it as it was.
             refresh_planner_statistics()
         return report
 

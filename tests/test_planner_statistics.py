@@ -134,3 +134,12 @@ def test_statistics_leave_the_full_text_index_tables_alone():
     assert set(planner_statistics.ordinary_tables(connection.cursor())) >= {
         "notes_note", "notes_taggednote", "notes_mention",
     }  # fmt: skip
+
+
+def test_recounting_after_writes_without_the_app_takes_statistics():
+    Note.objects.bulk_create([Note(title="Bulk", slug="bulk", status=Note.Status.PUBLISHED)])
+    _forget_statistics()
+
+    call_command("recount_notes", verbosity=0)
+
+    assert _has_statistics()

@@ -4,14 +4,16 @@ from django.db import transaction
 from notes.caching import bump_content_version
 from notes.counts import recount_everything
 from notes.models import Note
+from notes.planner_statistics import refresh_planner_statistics
 from notes.relinking import relink_notes
 from notes.search import rebuild_index
 
 
 class Command(BaseCommand):
     help = (
-        "Recount the notes of every tag, category and topic and rebuild the search index, "
-        "after notes were written without the app (SQL, a restored dump, bulk_create)."
+        "Recount the notes of every tag, category and topic, rebuild the search index and "
+        "take the database's planner statistics, after notes were written without the app "
+        "(SQL, a restored dump, bulk_create)."
     )
 
     def add_arguments(self, parser):
@@ -36,6 +38,8 @@ class Command(BaseCommand):
             indexed = rebuild_index()
             # Cached pages show the old numbers until the content version moves on.
             bump_content_version()
+        # Rows written without the app may have changed the shape of the data.
+        refresh_planner_statistics()
         self.stdout.write(
             self.style.SUCCESS(f"Recounted tags, categories and topics; indexed {indexed} notes.")
         )

@@ -19,6 +19,7 @@ from notes.search import (
     searchable_alias,
     snippet,
     title_holds,
+    title_test,
     topic_marker,
     topic_markers,
     update_index,
@@ -307,3 +308,8 @@ class TestTitleHolds:
         terms = parse_query("gc python", MATCHER)
         assert title_holds("Python 的垃圾回收", terms)
         assert not title_holds("垃圾回收", terms)
+
+    def test_one_test_made_once_judges_many_titles(self):
+        holds = title_test(parse_query("gc python", MATCHER))
+        titles = ["Python 的垃圾回收", "垃圾回收", "Python GC", "python agc", "Garbage collection"]
+        assert [holds(title) for title in titles] == [True, False, True, False, False]

@@ -44,6 +44,7 @@ from .query import (
     searchable_alias,
     split_terms,
     title_holds,
+    title_test,
 )
 from .results import MAX_QUERY_LENGTH, SearchResults, search_notes
 from .tags import suggest_tags
@@ -76,6 +77,7 @@ __all__ = [
     "split_terms",
     "suggest_tags",
     "title_holds",
+    "title_test",
     "topic_cards",
     "topic_marker",
     "topic_markers",

@@ -9,7 +9,7 @@ from django.db.models.expressions import Combinable
 
 from .index import SearchEntry
 from .indexed_text import topic_marker
-from .query import QueryTerm, title_holds
+from .query import QueryTerm, title_test
 
 # Weights of a match in the title and in the tags, where bm25 is not available.
 # A title holding the query outweighs being a topic's main subject and a tag match.
@@ -66,6 +66,7 @@ def _topic_notes_first(
     ``titles`` has them already."""
     if titles is None:
         titles = dict(SearchEntry.objects.filter(pk__in=ranked).values_list("pk", "title"))
-    in_title = {pk for pk, title in titles.items() if title_holds(title, terms)}
+    holds = title_test(terms)
+    in_title = {pk for pk, title in titles.items() if holds(title)}
     main_first = main_first or set()
     return sorted(ranked, key=lambda pk: (pk not in in_title, pk not in main_first))

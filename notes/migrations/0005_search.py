@@ -24,7 +24,7 @@ def create_table(apps, schema_editor):
             "CREATE VIRTUAL TABLE notes_searchentry USING fts5("
             "title, tags, body, tokenize = 'trigram')"
         )
-        # Its list of trigrams, for words shorter than a trigram (notes.search._expand).
+        # Its list of trigrams, for words shorter than a trigram (notes.search.fts5._expand).
         schema_editor.execute(
             "CREATE VIRTUAL TABLE notes_searchentry_vocab "
             "USING fts5vocab(notes_searchentry, 'row')"

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.views.generic import ListView
 
 from ..counts import count_field
+from ..listings import categories_with_counts
 from ..models import Note
 from ..search import (
     SearchPaginator,
@@ -15,7 +16,6 @@ from ..search import (
     topic_cards,
 )
 from .common import VisibleNotesMixin
-from .lists import categories_with_counts
 
 
 class SearchView(VisibleNotesMixin, ListView):

@@ -257,3 +257,15 @@ def test_the_history_model_is_importable_where_the_shell_looks_for_it():
     assert "could not be automatically imported" not in out.getvalue() + err.getvalue()
     assert "from notes.models import" in out.getvalue()
     assert "HistoricalNote" in out.getvalue()
+
+
+def test_reading_a_notes_history_reuses_one_manager_class_and_keeps_it_to_that_note():
+    # Building a manager class at every access was a measurable part of each save.
+    first = make_note("Closures", body="v1")
+    second = make_note("Coroutines", body="v1")
+    first.body = "v2"
+    first.save()
+    assert type(first.history) is type(second.history)
+    assert [record.body for record in first.history.order_by("history_date")] == ["v1", "v2"]
+    assert [record.title for record in second.history.all()] == ["Coroutines"]
+    assert Note.history.count() == 3

@@ -675,3 +675,23 @@ def test_notes_without_page_chrome_get_no_warning_and_lose_nothing(seeds, number
 def test_a_notes_own_short_last_lines_are_not_chrome():
     text = "Title\n\n正文第一段，说明了很多。\n\n小结\n1. 进程\n2. 线程\n3. 协程\n4. 分享一下\n"
     assert parse_note_text(text).warnings == []
+
+
+@pytest.mark.django_db
+def test_an_import_stores_each_notes_topic_mentions_and_links_under_that_note(tmp_path):
+    from notes.models import Mention, NoteLink
+    from tests.factories import make_topic
+
+    gil = make_topic("GIL", aliases=["全局解释器锁"])
+    write(tmp_path, "1.md", "# One\n\nThe GIL and the GIL.\n")
+    write(tmp_path, "2.md", "# Two\n\n全局解释器锁. See [[One]] and [[Nowhere]].\n")
+    import_paths([tmp_path])
+    one, two = Note.objects.get(title="One"), Note.objects.get(title="Two")
+    assert sorted(Mention.objects.values_list("note", "topic", "count")) == sorted(
+        [(one.pk, gil.pk, 2), (two.pk, gil.pk, 1)]
+    )
+    links = NoteLink.objects.order_by("target_text")
+    assert list(links.values_list("source", "target_note", "target_text")) == [
+        (two.pk, None, "Nowhere"),
+        (two.pk, one.pk, "One"),
+    ]

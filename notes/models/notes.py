@@ -392,19 +392,21 @@ class Note(models.Model):
             old_topics = set(self.mentions.values_list("topic_id", flat=True))
             self.mentions.all().delete()
             self.outgoing_links.all().delete()
+        # By id, not instance: assigning the note to each of a dozen rows, and bulk_create
+        # checking each assignment, was a fifth of the cost of writing them.
         Mention.objects.bulk_create(
-            Mention(note=self, topic_id=key, count=count, snippet=links.snippets.get(key, ""))
+            Mention(note_id=self.pk, topic_id=key, count=count, snippet=links.snippets.get(key, ""))
             for key, count in links.mentions.items()
         )
         new_links = [
             NoteLink(
-                source=self,
+                source_id=self.pk,
                 target_note_id=target.key if target.kind == "note" else None,
                 target_topic_id=target.key if target.kind == "topic" else None,
                 target_text=target.title[:200],
             )
             for target in links.explicit
-        ] + [NoteLink(source=self, target_text=text[:200]) for text in links.missing]
+        ] + [NoteLink(source_id=self.pk, target_text=text[:200]) for text in links.missing]
         if new_links:
             NoteLink.objects.bulk_create(new_links)
         if replace:

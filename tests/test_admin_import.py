@@ -269,3 +269,13 @@ def test_a_zip_member_without_a_date_takes_its_time_in_the_archive():
 def test_a_single_uploaded_file_says_it_is_dated_by_the_import():
     (result,) = import_uploads([upload("a.txt", b"A\n\nx\n")]).results
     assert result.date_source == "import time (the file gives no date)"
+
+
+def test_an_uploaded_notes_first_version_names_the_staff_member_who_uploaded_it(client):
+    uploader = make_user(superuser=True)
+    client.force_login(uploader)
+    post(client, upload("closures.md", POST.encode()))
+    version = Note.objects.get().history.get()
+    assert (version.history_type, version.history_user, version.tag_names) == (
+        "+", uploader, "Python, 闭包",
+    )  # fmt: skip

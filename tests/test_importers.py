@@ -22,6 +22,7 @@ from notes.importers import (
     import_paths,
     parse_note_bytes,
     parse_note_text,
+    save_parsed_note,
     split_front_matter,
 )
 from notes.models import Category, Note, Tag
@@ -675,6 +676,100 @@ def test_notes_without_page_chrome_get_no_warning_and_lose_nothing(seeds, number
 def test_a_notes_own_short_last_lines_are_not_chrome():
     text = "Title\n\n正文第一段，说明了很多。\n\n小结\n1. 进程\n2. 线程\n3. 协程\n4. 分享一下\n"
     assert parse_note_text(text).warnings == []
+
+
+def history_rows(note: Note) -> list[tuple]:
+    return list(
+        note.history.order_by("history_date").values_list(
+            "history_type", "history_user", "history_change_reason", "tag_names", "title"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_a_batch_writes_its_new_notes_first_versions_in_one_insert_and_skips_a_failed_file(
+    tmp_path, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import notes.importers.batching as batching
+
+    real_save = batching.save_note
+
+    def save_then_fail(note, tags):
+        real_save(note, tags)
+        if note.title == "Bad":
+            raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(batching, "save_note", save_then_fail)
+    write(tmp_path, "1.md", "---\ntitle: One\ntags: [b, A]\n---\nBody\n")
+    write(tmp_path, "2-bad.md", "---\ntitle: Bad\ntags: [lost]\n---\nBody\n")
+    write(tmp_path, "3.txt", "Three\n\nplain text\n")
+    write(tmp_path, "4.md", "---\ntitle: Four\ntags: [c]\n---\nBody\n")
+    with CaptureQueriesContext(connection) as queries:
+        import_paths([tmp_path])
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "notes_historicalnote"')]
+    assert len(inserts) == 1
+    notes = {note.title: note for note in Note.objects.all()}
+    assert sorted(notes) == ["Four", "One", "Three"]
+    assert [history_rows(notes[title]) for title in ("One", "Three", "Four")] == [
+        [("+", None, None, "A, b", "One")],
+        [("+", None, None, "", "Three")],
+        [("+", None, None, "c", "Four")],
+    ]
+    assert not Note.history.filter(title="Bad").exists()
+    # Dated when each note was saved, not when the batch ended: in import order.
+    versions = list(Note.history.order_by("history_id"))
+    assert [version.title for version in versions] == ["One", "Three", "Four"]
+    assert versions[0].history_date < versions[1].history_date < versions[2].history_date
+    for version in versions:
+        assert version.history_date >= notes[version.title].updated
+
+
+@pytest.mark.django_db
+def test_a_kept_back_first_version_holds_what_the_note_was_saved_with():
+    from notes.importers.history import first_versions_written_at_end
+
+    parsed = parse_note_text("---\ntitle: 闭包\ntags: [Python]\nstatus: published\n---\nBody\n")
+    with first_versions_written_at_end():
+        note = save_parsed_note(parsed, source="/notes/a.md", default_status="draft")
+        assert not note.history.exists()
+    version = note.history.get()
+    for field in type(version).tracked_fields:
+        assert getattr(version, field.attname) == getattr(note, field.attname), field.name
+    assert (version.history_type, version.history_user, version.history_change_reason) == (
+        "+", None, None,
+    )  # fmt: skip
+    assert version.tag_names == "Python"
+
+
+@pytest.mark.django_db
+def test_a_re_import_records_the_change_and_a_new_file_its_first_version(tmp_path):
+    write(tmp_path, "1.md", "---\ntitle: One\ntags: [a]\n---\nBody\n")
+    import_paths([tmp_path])
+    write(tmp_path, "1.md", "---\ntitle: One\ntags: [a, z]\n---\nNew body\n")
+    write(tmp_path, "2.md", "---\ntitle: Two\n---\nBody\n")
+    import_paths([tmp_path])
+    one, two = Note.objects.get(title="One"), Note.objects.get(title="Two")
+    assert history_rows(one) == [("+", None, None, "a", "One"), ("~", None, None, "a, z", "One")]
+    assert history_rows(two) == [("+", None, None, "", "Two")]
+
+
+@pytest.mark.django_db
+def test_a_batch_written_again_file_by_file_keeps_one_first_version_per_note(tmp_path, monkeypatch):
+    import notes.importers.batching as batching
+
+    monkeypatch.setattr(NoteImporter, "batch_size", 2)
+    monkeypatch.setattr(batching, "content_version_bumped_at_end", failing_commit(1))
+    for name in "abc":
+        write(tmp_path, f"{name}.md", f"---\ntitle: Note {name}\ntags: [t{name}]\n---\nBody\n")
+    import_paths([tmp_path])
+    assert sorted(Note.history.values_list("title", "tag_names")) == [
+        ("Note a", "ta"),
+        ("Note b", "tb"),
+        ("Note c", "tc"),
+    ]
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ The package holds one concern per module:
 - ``collection``: files and folders on disk, uploads and zip archives;
 - ``report``: what happened to each file;
 - ``saving``: one parsed note written to the database;
+- ``history``: the first versions of new notes, written once per batch;
 - ``workers``: parsing and rendering in worker processes;
 - ``batching``: an import run, files in batches of savepoints.
 """

@@ -15,6 +15,7 @@ from ..note_rendering import RenderedNote
 from ..planner_statistics import refresh_planner_statistics
 from . import limits
 from .collection import UPLOAD_PREFIX, NoteInput
+from .history import first_versions_written_at_end
 from .parsed import NoteFileError, ParsedNote
 from .parsing import parse_note_bytes
 from .report import ImportReport, ImportResult, Outcome
@@ -36,9 +37,9 @@ class NoteImporter:
 
     Files are written in batches of ``batch_size`` per transaction, each file in its
     own savepoint: a bad file is rolled back alone, and ten thousand files cost a
-    few dozen commits instead of ten thousand. Counts, the content version and the
-    search index follow once per batch. A batch that cannot be committed is written
-    again one file per transaction.
+    few dozen commits instead of ten thousand. Counts, the content version, the first
+    versions of new notes (their history) and the search index follow once per batch.
+    A batch that cannot be committed is written again one file per transaction.
     """
 
     batch_size = 200
@@ -120,9 +121,10 @@ class NoteImporter:
         try:
             with (
                 transaction.atomic(),
-                # Inside the transaction: the numbers commit with the notes.
+                # Inside the transaction: the numbers and versions commit with the notes.
                 counted_at_end(),
                 content_version_bumped_at_end(),
+                first_versions_written_at_end(),
             ):
                 return [
                     item if isinstance(item, ImportResult) else self.import_one(item, ready)
@@ -170,7 +172,7 @@ class NoteImporter:
                     trim_clipping=self.trim_clipping,
                 )
             # A savepoint inside the batch's transaction: this file alone, all or nothing.
-            with counted_at_end(), transaction.atomic():
+            with counted_at_end(), first_versions_written_at_end(), transaction.atomic():
                 note = Note.objects.filter(pk=known[0]).first() if known else None
                 result = self._save(
                     item,

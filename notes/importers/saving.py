@@ -10,6 +10,7 @@ from django.db.models.signals import m2m_changed
 
 from ..models import Category, Note, NoteQuerySet, Tag
 from ..slugs import slugify_unicode, unique_slug
+from .history import save_new_note
 from .parsed import ParsedNote
 
 SLUG_MAX_LENGTH = Note._meta.get_field("slug").max_length
@@ -150,7 +151,10 @@ def save_note(note: Note, tags: list[str] | list[Tag] | None) -> Note:
             note._tag_names_when_created = ", ".join(
                 sorted((tag.name for tag in tags), key=str.casefold)
             )
-        note.save()
+        if new:
+            save_new_note(note)
+        else:
+            note.save()
         if tags and new:
             add_tags_to_new_note(note, tags)
         elif tags is not None and not new:

@@ -10,10 +10,11 @@ or doubled signal cannot leave a number wrong for good, and it runs inside the
 change's own transaction, so a rolled-back change leaves the numbers as they were.
 
 One exception, for imports: in a batch (``counted_at_end``), the tags, category and
-topics a note gets when it is created are added as increments, since recounting a
-topic found in every note at every batch made an import quadratic. Only a note new
-in the batch counts this way, and anything recounted in the same batch is recounted
-after the increments, so the recount has the last word.
+topics a note gets when it is created, and the topic subtrees above those topics, are
+added as increments, since recounting a topic found in every note at every batch made
+an import quadratic. Only a note new in the batch counts this way, and anything
+recounted in the same batch is recounted after the increments, so the recount has the
+last word.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class Touched:
     recounts: dict[type, set[int]] = field(default_factory=dict)
     # (model, pk) -> [notes, published notes] to add, from notes new in a batch.
     increments: dict[tuple[type, int], list[int]] = field(default_factory=dict)
+    # (topics mentioned, published) of each note new in a batch, for the subtree counts.
+    new_mentions: list[tuple[frozenset[int], bool]] = field(default_factory=list)
 
     def add(self, tags: Iterable = (), categories: Iterable = (), topics: Iterable = ()) -> None:
         for model, pks in ((Tag, tags), (Category, categories), (Topic, topics)):
@@ -55,6 +58,7 @@ class Touched:
             counts = self.increments.setdefault(key, [0, 0])
             counts[0] += total
             counts[1] += published
+        self.new_mentions.extend(other.new_mentions)
 
 
 # Set while a batch of changes runs (an import): touched rows are recounted once at its end.
@@ -85,9 +89,12 @@ def count_new_note(note: Note, *, tags: Iterable = (), categories: Iterable = ()
         touch(tags=tags, categories=categories, topics=topics)
         return
     published = note.status == PUBLISHED
+    topics = [pk for pk in topics if pk is not None]
     gathering.increment(Tag, tags, published)
     gathering.increment(Category, categories, published)
     gathering.increment(Topic, topics, published)
+    if topics:
+        gathering.new_mentions.append((frozenset(topics), published))
 
 
 @contextmanager
@@ -113,7 +120,6 @@ def counted_at_end() -> Iterator[None]:
 
 def recount(touched: Touched) -> None:
     topics = set(touched.recounts.get(Topic, ()))
-    topics.update(pk for model, pk in touched.increments if model is Topic)
     by_change: dict[tuple[type, int, int], list[int]] = {}
     for (model, pk), (total, published) in touched.increments.items():
         by_change.setdefault((model, total, published), []).append(pk)
@@ -124,8 +130,35 @@ def recount(touched: Touched) -> None:
     for model, pks in touched.recounts.items():
         if pks:
             _recount(model, pks)
+    if touched.new_mentions:
+        _add_to_subtrees(touched.new_mentions)
     if topics:
         recount_subtrees(topics)
+
+
+def _add_to_subtrees(new_notes: list[tuple[frozenset[int], bool]]) -> None:
+    """Count notes new in a batch once in the subtree of each topic they mention and of
+    every topic above those.
+
+    Added rather than recounted: a recount reads every mention below a topic, and the
+    topics at the top of the map have nearly all notes below them, so recounting them
+    at every batch cost in proportion to all the notes already imported.
+    """
+    parents = dict(Topic.objects.values_list("pk", "parent_id"))
+    added: dict[int, list[int]] = {}
+    for mentioned, published in new_notes:
+        for pk in _with_ancestors(mentioned, parents):
+            counts = added.setdefault(pk, [0, 0])
+            counts[0] += 1
+            counts[1] += published
+    by_change: dict[tuple[int, int], list[int]] = {}
+    for pk, (total, published) in added.items():
+        by_change.setdefault((total, published), []).append(pk)
+    for (total, published), pks in by_change.items():
+        Topic.objects.filter(pk__in=pks).update(
+            subtree_count=F("subtree_count") + total,
+            subtree_published_count=F("subtree_published_count") + published,
+        )
 
 
 def recount_subtrees(topics: Iterable[int] | None = None) -> None:
@@ -133,14 +166,7 @@ def recount_subtrees(topics: Iterable[int] | None = None) -> None:
     (every topic when None): a note under a topic counts once, however many of its
     subtopics it mentions, so these are counted, never summed."""
     pairs = list(Topic.objects.values_list("pk", "parent_id"))
-    if topics is None:
-        wanted = {pk for pk, _ in pairs}
-    else:
-        parents, wanted = dict(pairs), set()
-        for pk in topics:
-            while pk is not None and pk not in wanted and pk in parents:
-                wanted.add(pk)
-                pk = parents[pk]
+    wanted = {pk for pk, _ in pairs} if topics is None else _with_ancestors(topics, dict(pairs))
     objects = []
     for pk in wanted:
         counts = Mention.objects.filter(topic_id__in=descendant_ids(pk, pairs)).aggregate(
@@ -151,6 +177,16 @@ def recount_subtrees(topics: Iterable[int] | None = None) -> None:
             Topic(pk=pk, subtree_count=counts["all"], subtree_published_count=counts["published"])
         )
     Topic.objects.bulk_update(objects, ["subtree_count", "subtree_published_count"], batch_size=500)
+
+
+def _with_ancestors(topics: Iterable[int], parents: dict[int, int | None]) -> set[int]:
+    """These topics and every topic above them (topics since deleted left out)."""
+    found: set[int] = set()
+    for pk in topics:
+        while pk is not None and pk not in found and pk in parents:
+            found.add(pk)
+            pk = parents[pk]
+    return found
 
 
 def recount_everything() -> None:

@@ -274,3 +274,41 @@ def test_recount_notes_rerender_gives_stored_notes_the_new_excerpt_without_a_ver
     note.refresh_from_db()
     assert note.auto_excerpt == "协程的第一段。"
     assert note.history.count() == versions
+
+
+def test_an_import_adds_its_new_notes_to_topic_subtrees_without_recounting_them(
+    world, tmp_path, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notes.importers import NoteImporter
+
+    Topic.objects.filter(name="Closure").update(parent=world["gil"])  # Concurrency > GIL > Closure
+    monkeypatch.setattr(NoteImporter, "batch_size", 2)
+    files = {
+        "a.md": "---\ntitle: A\n---\nThe GIL.\n",
+        "b.md": "---\ntitle: B\nstatus: draft\n---\n闭包.\n",
+        "c.md": "---\ntitle: C\n---\nThe GIL and 闭包 and 并发编程, one note.\n",
+        "d.md": "---\ntitle: D\n---\nNo topic at all.\n",
+        "e.md": "---\ntitle: E\n---\n闭包 again.\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with CaptureQueriesContext(connection) as queries:
+        import_paths([tmp_path], default_status=PUBLISHED)
+    assert not [q for q in queries if 'COUNT(DISTINCT "notes_mention"."note_id")' in q["sql"]]
+    # One, Two and the draft were there; A, B, C, E mention something below it.
+    assert stored_counts()["subtrees"]["Concurrency"] == (7, 5)
+    assert stored_counts()["subtrees"]["Closure"] == (5, 3)
+    assert_counts_true()
+
+
+def test_a_new_note_whose_topics_change_in_its_batch_is_counted_where_it_ends(world):
+    with transaction.atomic(), counted_at_end():
+        note = make_note("New", body="GIL", category=world["python"])
+        note.body = "闭包 only"
+        note.save()
+        make_note("Newer", body="并发编程", status=Note.Status.DRAFT)
+    assert stored_counts()["subtrees"]["Concurrency"] == (4, 2)
+    assert_counts_true()

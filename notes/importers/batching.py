@@ -171,8 +171,9 @@ class NoteImporter:
                     name=item.name,
                     trim_clipping=self.trim_clipping,
                 )
-            # A savepoint inside the batch's transaction: this file alone, all or nothing.
-            with counted_at_end(), first_versions_written_at_end(), transaction.atomic():
+            # A savepoint inside the batch's transaction: this file alone, all or nothing;
+            # its note's first version is kept inside it, so that it goes if the file does.
+            with counted_at_end(), transaction.atomic(), first_versions_written_at_end():
                 note = Note.objects.filter(pk=known[0]).first() if known else None
                 result = self._save(
                     item,

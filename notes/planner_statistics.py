@@ -95,3 +95,21 @@ def _take_missing(connection) -> bool:
             return False  # Nothing to measure: an empty table leaves no statistics.
         _analyze(cursor)
     return True
+
+
+def estimated_rows(table: str, using: str = DEFAULT_DB_ALIAS) -> int | None:
+    """About how many rows ``table`` holds, as SQLite's statistics last measured them;
+    None without statistics, and on PostgreSQL (whose planner needs no help here)."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        try:
+            # Each index's row begins with the number of rows it had (cast: "100000 1").
+            cursor.execute(
+                "SELECT max(CAST(stat AS INTEGER)) FROM sqlite_stat1 WHERE tbl = %s", [table]
+            )
+        except DatabaseError:  # no statistics were ever taken
+            return None
+        (rows,) = cursor.fetchone()
+    return rows

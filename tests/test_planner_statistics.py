@@ -143,3 +143,20 @@ def test_recounting_after_writes_without_the_app_takes_statistics():
     call_command("recount_notes", verbosity=0)
 
     assert _has_statistics()
+
+
+def test_the_number_of_notes_is_estimated_from_the_statistics():
+    for index in range(30):
+        make_note(f"Counted {index}")
+    _forget_statistics()
+    assert planner_statistics.estimated_rows("notes_note") is None
+    refresh_planner_statistics()
+    assert planner_statistics.estimated_rows("notes_note") == 30
+
+
+def test_without_a_statistics_table_there_is_no_estimate():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone():
+            cursor.execute("DROP TABLE sqlite_stat1")
+    assert planner_statistics.estimated_rows("notes_note") is None

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.db.models.query import ModelIterable
 from django.urls import reverse
@@ -31,9 +31,15 @@ from ..linking import (
 )
 from ..note_map import number_code_blocks
 from ..note_rendering import MARKDOWN, PLAIN_TEXT, RenderedNote, render_note
+from ..planner_statistics import estimated_rows
 from ..slugs import fill_slug
 from .categories import Category
 from .tags import Tag, TaggedNote, attach_tags
+
+# Reading a note by id and sorting it, with the columns a list shows, cost SQLite about
+# seventeen times as much as testing one while walking the notes by date (measured on
+# 100,000 notes; NoteQuerySet.tagged).
+_BY_ID_COST = 17
 
 # Set while an import runs, so ten thousand saves do not each look for links waiting
 # for their title (see NoteQuerySet.waiting_links_resolved_at_end).
@@ -105,6 +111,29 @@ class NoteQuerySet(models.QuerySet):
         super()._fetch_all()
         if fetching and self._with_tags and self._iterable_class is ModelIterable:
             attach_tags(self._result_cache)
+
+    def tagged(self, tags: Sequence[Tag], *, reading: int) -> NoteQuerySet:
+        """Notes carrying any of ``tags``, for a caller that reads up to ``reading`` of
+        them newest first (a page, or a count up to its limit).
+
+        SQLite finds them one of two ways. Testing each note as it walks the notes by
+        date stops once it has enough, which is quick for a common tag (a page of a tag
+        on 40% of the notes reads fifty). For a rare tag it walks nearly every note: a
+        tag on 74 of 100,000 notes took 13 ms for a page and 62 ms to count a thousand.
+        Its notes are then looked up by id and sorted instead (0.2 ms). The tags' stored
+        counts, against the number of notes SQLite's statistics measured, choose. With
+        no statistics, or on PostgreSQL (whose planner keeps counts of common values and
+        chooses itself), each note is tested.
+        """
+        notes = sum(tag.note_count for tag in tags)
+        total = estimated_rows(self.model._meta.db_table, self.db)
+        # By id: about notes x cost; by date: about reading x total / notes tests.
+        if total and notes * notes * _BY_ID_COST <= reading * total:
+            ids = TaggedNote.objects.filter(tag__in=tags).values("content_object_id")
+            return self.filter(pk__in=ids)
+        return self.filter(
+            Exists(TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag__in=tags))
+        )
 
     def for_listing(self) -> NoteQuerySet:
         """What list pages show, without the (large) bodies and with one query for tags."""

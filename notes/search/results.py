@@ -13,7 +13,7 @@ from ..linking import TopicMatcher
 from ..models import Category, Note, NoteQuerySet, TaggedNote, Topic
 from .fts5 import _fts5_ranking
 from .index import update_index
-from .paging import RankedNotes
+from .paging import RankedNotes, SearchPaginator
 from .query import QueryTerm, clean_input, clean_name, parse_query
 from .tags import _visible_tags_named
 from .trigram import _trigram_ranking
@@ -121,21 +121,19 @@ def search_notes(
     if not results.asked or unknown:
         return results
 
-    visible = notes
+    category_ids = found_category.descendant_ids() if found_category is not None else None
+    if not terms:
+        for group in tag_groups.values():
+            # The page is counted up to the paginator's limit: that many are read.
+            notes = notes.tagged(group, reading=SearchPaginator.limit + 1)
+        if category_ids is not None:
+            notes = notes.filter(category_id__in=category_ids)
+        results.notes = notes.for_listing()
+        return results
     tagged = [
         Exists(TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag__in=group))
         for group in tag_groups.values()
     ]
-    for condition in tagged:
-        # One condition per tag, so a note needs them all; a test per note rather than
-        # a join, so that a list walks the notes by date and stops at a page.
-        notes = notes.filter(condition)
-    category_ids = found_category.descendant_ids() if found_category is not None else None
-    if category_ids is not None:
-        notes = notes.filter(category_id__in=category_ids)
-    if not terms:
-        results.notes = notes.for_listing()
-        return results
     if connections[notes.db].vendor == "sqlite":
         # Each tag is checked on its own, before the note's own row: that row is read
         # only for the matches that carry the tags (see _fts5_ranking).
@@ -144,8 +142,13 @@ def search_notes(
             filters.append(
                 Exists(Note.objects.filter(pk=OuterRef("pk"), category_id__in=category_ids))
             )
-        ranked = _fts5_ranking(visible, terms, filters)
+        ranked = _fts5_ranking(notes, terms, filters)
     else:
+        # One condition per tag, so a note needs them all.
+        for condition in tagged:
+            notes = notes.filter(condition)
+        if category_ids is not None:
+            notes = notes.filter(category_id__in=category_ids)
         ranked = _trigram_ranking(notes, terms)
     # The ranking kept only notes that pass every filter; a page's notes are then
     # fetched by id alone. With the filters repeated, SQLite (without statistics)

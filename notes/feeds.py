@@ -96,7 +96,7 @@ class TagFeed(LatestNotesFeed):
     def get_object(self, request, slug):
         tag = get_object_or_404(Tag, slug=slug)
         # Like the tag page: a tag worn only by drafts does not exist for the public.
-        if not Note.objects.published().filter(tags=tag).exists():
+        if not tag.published_count:
             raise Http404
         return tag
 
@@ -107,7 +107,7 @@ class TagFeed(LatestNotesFeed):
         return obj.get_absolute_url()
 
     def notes(self, obj):
-        return Note.objects.published().filter(tags=obj)
+        return Note.objects.published().tagged([obj], reading=FEED_LENGTH)
 
 
 class TagAtomFeed(TagFeed):

@@ -113,6 +113,26 @@ class TestSearchPage:
         assert "More than 3 notes found" in response.content.decode()
         assert len(response.context["results"]) == 4
 
+    def test_one_tag_alone_is_counted_from_its_stored_count(self, client, staff_client):
+        for index in range(3):
+            make_note(f"Note {index}", tags=["oop"])
+        make_draft("Draft", tags=["oop"])
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(SEARCH, {"tag": "oop"})
+        assert "3 notes found" in response.content.decode()
+        assert not [q for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
+        assert "4 notes found" in staff_client.get(SEARCH, {"tag": "oop"}).content.decode()
+
+    def test_a_tag_with_another_tag_or_a_category_is_counted_by_query(self, client):
+        category = make_category("Patterns")
+        make_note("In it", tags=["oop", "python"], category=category)
+        make_note("Elsewhere", tags=["oop"])
+        for params in ({"tag": ["oop", "python"]}, {"tag": "oop", "category": "patterns"}):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(SEARCH, params)
+            assert "1 note found" in response.content.decode()
+            assert [q for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
+
     def test_large_text_results_rank_the_newest_matches_up_to_a_limit(self, client, monkeypatch):
         monkeypatch.setattr(SearchPaginator, "limit", 3)
         notes = [make_note(f"Note {index}", body="generators everywhere") for index in range(5)]

@@ -67,9 +67,14 @@ class SearchPaginator(Paginator):
     """
 
     limit = COUNT_LIMIT
+    # Set when the number found is stored already (a tag's count of notes): counting
+    # them again walked up to a thousand of them, 15 ms for a tag on 3% of 100,000.
+    known_count: int | None = None
 
     @cached_property
     def count(self) -> int:
+        if self.known_count is not None:
+            return min(self.known_count, self.limit + 1)
         if isinstance(self.object_list, RankedNotes):
             return self.object_list.count()
         # Unordered: which notes make up the first thousand does not matter here.

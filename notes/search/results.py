@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 
 from ..linking import TopicMatcher
-from ..models import Category, Note, NoteQuerySet, TaggedNote, Topic
+from ..models import Category, Note, NoteQuerySet, Tag, TaggedNote, Topic
 from .fts5 import _fts5_ranking
 from .index import update_index
 from .paging import RankedNotes, SearchPaginator
@@ -36,6 +37,9 @@ class SearchResults:
     asked: bool = False
     # The topic matcher the query was read with, for marking topic names.
     matcher: TopicMatcher | None = None
+    # The tag asked for, when a search is that one tag and nothing else: the notes
+    # found are the notes it is stored to have (see SearchPaginator.known_count).
+    only_tag: Tag | None = None
 
     @property
     def terms(self) -> list[str]:
@@ -123,9 +127,14 @@ def search_notes(
 
     category_ids = found_category.descendant_ids() if found_category is not None else None
     if not terms:
-        for group in tag_groups.values():
-            # The page is counted up to the paginator's limit: that many are read.
-            notes = notes.tagged(group, reading=SearchPaginator.limit + 1)
+        groups = list(tag_groups.values())
+        if category_ids is None and len(groups) == 1 and len(groups[0]) == 1:
+            results.only_tag = groups[0][0]
+        # A page is read, and counted up to the paginator's limit unless the tag's
+        # stored count says how many there are.
+        reading = settings.NOTES_PER_PAGE if results.only_tag else SearchPaginator.limit + 1
+        for group in groups:
+            notes = notes.tagged(group, reading=reading)
         if category_ids is not None:
             notes = notes.filter(category_id__in=category_ids)
         results.notes = notes.for_listing()

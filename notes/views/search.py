@@ -35,6 +35,12 @@ class SearchView(VisibleNotesMixin, ListView):
         )
         return self.search.notes
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.search.only_tag is not None:
+            paginator.known_count = getattr(self.search.only_tag, count_field(self.request.user))
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         results = list(context["page_obj"].object_list)

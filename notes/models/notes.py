@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -36,10 +37,10 @@ from ..slugs import fill_slug
 from .categories import Category
 from .tags import Tag, TaggedNote, attach_tags
 
-# Reading a note by id and sorting it, with the columns a list shows, cost SQLite about
-# seventeen times as much as testing one while walking the notes by date (measured on
-# 100,000 notes; NoteQuerySet.tagged).
-_BY_ID_COST = 17
+# What finding a tag's note by id cost SQLite, in tests of a note while walking the notes
+# by date (measured on 100,000 notes; NoteQuerySet.tagged): counting, about five;
+# listing, which reads the note's columns and sorts them, about seventeen.
+_BY_ID_COST = {True: 5, False: 17}
 
 # Set while an import runs, so ten thousand saves do not each look for links waiting
 # for their title (see NoteQuerySet.waiting_links_resolved_at_end).
@@ -112,28 +113,37 @@ class NoteQuerySet(models.QuerySet):
         if fetching and self._with_tags and self._iterable_class is ModelIterable:
             attach_tags(self._result_cache)
 
-    def tagged(self, tags: Sequence[Tag], *, reading: int) -> NoteQuerySet:
-        """Notes carrying any of ``tags``, for a caller that reads up to ``reading`` of
-        them newest first (a page, or a count up to its limit).
+    def tagged(self, *groups: Sequence[Tag], reading: int, counting: bool = False) -> NoteQuerySet:
+        """Notes carrying a tag of each of ``groups``, for a caller that reads up to
+        ``reading`` of them newest first (a page), or counts up to ``reading``.
 
         SQLite finds them one of two ways. Testing each note as it walks the notes by
-        date stops once it has enough, which is quick for a common tag (a page of a tag
-        on 40% of the notes reads fifty). For a rare tag it walks nearly every note: a
-        tag on 74 of 100,000 notes took 13 ms for a page and 62 ms to count a thousand.
-        Its notes are then looked up by id and sorted instead (0.2 ms). The tags' stored
-        counts, against the number of notes SQLite's statistics measured, choose. With
-        no statistics, or on PostgreSQL (whose planner keeps counts of common values and
-        chooses itself), each note is tested.
+        date stops once it has enough, which is quick for common tags (a page of a tag
+        on 40% of the notes reads fifty). For a rare tag, or tags seldom found together,
+        it walks nearly every note: a tag on 74 of 100,000 notes took 13 ms for a page
+        and 62 ms to count a thousand. The rarest tag's notes are then looked up by id
+        instead (0.2 ms), and tested for the other tags. The tags' stored counts, against
+        the number of notes SQLite's statistics measured, choose. With no statistics, or
+        on PostgreSQL (whose planner keeps counts of common values and chooses itself),
+        each note is tested.
         """
-        notes = sum(tag.note_count for tag in tags)
-        total = estimated_rows(self.model._meta.db_table, self.db)
-        # By id: about notes x cost; by date: about reading x total / notes tests.
-        if total and notes * notes * _BY_ID_COST <= reading * total:
-            ids = TaggedNote.objects.filter(tag__in=tags).values("content_object_id")
-            return self.filter(pk__in=ids)
-        return self.filter(
-            Exists(TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag__in=tags))
+        if not groups:
+            return self
+        by_id = looked_up_by_id(
+            [sum(tag.note_count for tag in tags) for tags in groups],
+            estimated_rows(self.model._meta.db_table, self.db),
+            reading=reading,
+            counting=counting,
         )
+        notes = self
+        for index, tags in enumerate(groups):
+            if index == by_id:
+                ids = TaggedNote.objects.filter(tag__in=tags).values("content_object_id")
+                notes = notes.filter(pk__in=ids)
+            else:
+                carrying = TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag__in=tags)
+                notes = notes.filter(Exists(carrying))
+        return notes
 
     def for_listing(self) -> NoteQuerySet:
         """What list pages show, without the (large) bodies and with one query for tags."""
@@ -142,6 +152,20 @@ class NoteQuerySet(models.QuerySet):
             .with_tags()
             .defer("body", "body_html", "headings", "front_matter")
         )
+
+
+def looked_up_by_id(
+    counts: Sequence[int], total: int | None, *, reading: int, counting: bool
+) -> int | None:
+    """Which of the tag groups with these stored ``counts`` of notes to find by id, among
+    ``total`` notes (see NoteQuerySet.tagged); None to test every note walked by date."""
+    if not total or not counts:
+        return None
+    rarest = min(range(len(counts)), key=counts.__getitem__)
+    # The share of notes with a tag of every group, as if the groups were independent.
+    share = math.prod(min(count / total, 1.0) for count in counts)
+    walked = min(total, reading / share) if share else total
+    return rarest if counts[rarest] * _BY_ID_COST[counting] <= walked else None
 
 
 def visible_note_filter(user, prefix: str) -> Q:

@@ -40,6 +40,8 @@ class SearchResults:
     # The tag asked for, when a search is that one tag and nothing else: the notes
     # found are the notes it is stored to have (see SearchPaginator.known_count).
     only_tag: Tag | None = None
+    # The notes to count, when counting them is best done otherwise than listing them.
+    counted: NoteQuerySet | None = None
 
     @property
     def terms(self) -> list[str]:
@@ -128,16 +130,17 @@ def search_notes(
     category_ids = found_category.descendant_ids() if found_category is not None else None
     if not terms:
         groups = list(tag_groups.values())
-        if category_ids is None and len(groups) == 1 and len(groups[0]) == 1:
-            results.only_tag = groups[0][0]
-        # A page is read, and counted up to the paginator's limit unless the tag's
-        # stored count says how many there are.
-        reading = settings.NOTES_PER_PAGE if results.only_tag else SearchPaginator.limit + 1
-        for group in groups:
-            notes = notes.tagged(group, reading=reading)
         if category_ids is not None:
             notes = notes.filter(category_id__in=category_ids)
-        results.notes = notes.for_listing()
+        # A page is read; and counted up to the paginator's limit, which may be done the
+        # other way (NoteQuerySet.tagged), unless a tag's stored count says how many.
+        results.notes = notes.tagged(*groups, reading=settings.NOTES_PER_PAGE).for_listing()
+        if category_ids is None and len(groups) == 1 and len(groups[0]) == 1:
+            results.only_tag = groups[0][0]
+        elif groups:
+            results.counted = notes.tagged(
+                *groups, reading=SearchPaginator.limit + 1, counting=True
+            )
         return results
     tagged = [
         Exists(TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag__in=group))

@@ -37,8 +37,10 @@ class SearchView(VisibleNotesMixin, ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        if self.search.only_tag is not None:
-            paginator.known_count = getattr(self.search.only_tag, count_field(self.request.user))
+        search = self.search
+        if search.only_tag is not None:
+            paginator.known_count = getattr(search.only_tag, count_field(self.request.user))
+        paginator.counted = search.counted
         return paginator
 
     def get_context_data(self, **kwargs):

@@ -316,18 +316,23 @@ def test_categories_nest_in_jekyll_order_and_existing_ones_are_reused(tmp_path):
     assert Category.objects.count() == 2
 
 
-@pytest.mark.django_db
-def test_a_file_failing_half_way_leaves_nothing_behind_and_the_rest_imports(tmp_path, monkeypatch):
+def fail_after_saving(monkeypatch, title: str) -> None:
+    """Make the import fail on the note called ``title``, once it is saved."""
     import notes.importers.batching as batching
 
     real_save = batching.save_note
 
     def save_then_fail(note, tags):
         real_save(note, tags)
-        if note.title == "Bad":
+        if note.title == title:
             raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(batching, "save_note", save_then_fail)
+
+
+@pytest.mark.django_db
+def test_a_file_failing_half_way_leaves_nothing_behind_and_the_rest_imports(tmp_path, monkeypatch):
+    fail_after_saving(monkeypatch, "Bad")
     write(tmp_path, "1-bad.md", "---\ntitle: Bad\ncategories: [Shared]\ntags: [only-bad]\n---\n")
     write(tmp_path, "2-good.md", "---\ntitle: Good\ncategories: [Shared]\n---\n")
     report = import_paths([tmp_path])
@@ -693,16 +698,7 @@ def test_a_batch_writes_its_new_notes_first_versions_in_one_insert_and_skips_a_f
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    import notes.importers.batching as batching
-
-    real_save = batching.save_note
-
-    def save_then_fail(note, tags):
-        real_save(note, tags)
-        if note.title == "Bad":
-            raise RuntimeError("disk on fire")
-
-    monkeypatch.setattr(batching, "save_note", save_then_fail)
+    fail_after_saving(monkeypatch, "Bad")
     write(tmp_path, "1.md", "---\ntitle: One\ntags: [b, A]\n---\nBody\n")
     write(tmp_path, "2-bad.md", "---\ntitle: Bad\ntags: [lost]\n---\nBody\n")
     write(tmp_path, "3.txt", "Three\n\nplain text\n")

@@ -114,7 +114,8 @@ def test_a_search_for_tags_counts_its_notes_as_counting_is_cheapest(
     if connection.vendor != "sqlite":
         pytest.skip("the choice is made from SQLite's statistics")
     # Counting by id costs nothing and listing by id too much: each query goes its way.
-    monkeypatch.setattr("notes.models.notes._BY_ID_COST", {True: 0, False: 10**9})
+    monkeypatch.setattr("notes.models.notes._BY_ID_COUNTING_COST", 0)
+    monkeypatch.setattr("notes.models.notes._BY_ID_LISTING_COST", 10**9)
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/search/", {"tag": ["rare", "common"]})
     assert "2 notes found" in response.content.decode()

@@ -38,9 +38,10 @@ from .categories import Category
 from .tags import Tag, TaggedNote, attach_tags
 
 # What finding a tag's note by id cost SQLite, in tests of a note while walking the notes
-# by date (measured on 100,000 notes; NoteQuerySet.tagged): counting, about five;
-# listing, which reads the note's columns and sorts them, about seventeen.
-_BY_ID_COST = {True: 5, False: 17}
+# by date (measured on 100,000 notes; NoteQuerySet.tagged): to count it, about five; to
+# list it, which reads the note's columns and sorts them, about seventeen.
+_BY_ID_COUNTING_COST = 5
+_BY_ID_LISTING_COST = 17
 
 # Set while an import runs, so ten thousand saves do not each look for links waiting
 # for their title (see NoteQuerySet.waiting_links_resolved_at_end).
@@ -165,7 +166,8 @@ def looked_up_by_id(
     # The share of notes with a tag of every group, as if the groups were independent.
     share = math.prod(min(count / total, 1.0) for count in counts)
     walked = min(total, reading / share) if share else total
-    return rarest if counts[rarest] * _BY_ID_COST[counting] <= walked else None
+    cost = _BY_ID_COUNTING_COST if counting else _BY_ID_LISTING_COST
+    return rarest if counts[rarest] * cost <= walked else None
 
 
 def visible_note_filter(user, prefix: str) -> Q:

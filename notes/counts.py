@@ -19,13 +19,14 @@ last word.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 
+from .gathering import gathered_at_end
 from .models import Category, Mention, Note, Tag, TaggedNote, Topic, descendant_ids
 
 PUBLISHED = Note.Status.PUBLISHED
@@ -97,36 +98,23 @@ def count_new_note(note: Note, *, tags: Iterable = (), categories: Iterable = ()
         gathering.new_mentions.append((frozenset(topics), published))
 
 
-@contextmanager
-def counted_at_end() -> Iterator[None]:
+def counted_at_end() -> AbstractContextManager[Touched]:
     """Gather what a batch of changes touches and count it once, when the batch ends.
 
     Use inside the batch's transaction so that the numbers commit with the rows.
     Nested (a file inside an import's batch), what it gathered joins the outer batch
     only if it ends without an error: a rolled-back file counts for nothing.
     """
-    outer = _GATHERING.get()
-    touched = Touched()
-    token = _GATHERING.set(touched)
-    try:
-        yield
-    finally:
-        _GATHERING.reset(token)
-    if outer is not None:
-        outer.merge(touched)
-    else:
-        recount(touched)
+    return gathered_at_end(_GATHERING, Touched, Touched.merge, recount)
 
 
 def recount(touched: Touched) -> None:
     topics = set(touched.recounts.get(Topic, ()))
-    by_change: dict[tuple[type, int, int], list[int]] = {}
-    for (model, pk), (total, published) in touched.increments.items():
-        by_change.setdefault((model, total, published), []).append(pk)
-    for (model, total, published), pks in by_change.items():
-        model.objects.filter(pk__in=pks).update(
-            note_count=F("note_count") + total, published_count=F("published_count") + published
-        )
+    by_model: dict[type, dict[int, list[int]]] = {}
+    for (model, pk), counts in touched.increments.items():
+        by_model.setdefault(model, {})[pk] = counts
+    for model, added in by_model.items():
+        _add_counts(model, added, "note_count", "published_count")
     for model, pks in touched.recounts.items():
         if pks:
             _recount(model, pks)
@@ -151,13 +139,18 @@ def _add_to_subtrees(new_notes: list[tuple[frozenset[int], bool]]) -> None:
             counts = added.setdefault(pk, [0, 0])
             counts[0] += 1
             counts[1] += published
+    _add_counts(Topic, added, "subtree_count", "subtree_published_count")
+
+
+def _add_counts(model: type, added: dict[int, list[int]], field: str, published_field: str) -> None:
+    """Add [notes, published notes] to each row's two counts: one UPDATE for all the rows
+    given the same numbers."""
     by_change: dict[tuple[int, int], list[int]] = {}
     for pk, (total, published) in added.items():
         by_change.setdefault((total, published), []).append(pk)
     for (total, published), pks in by_change.items():
-        Topic.objects.filter(pk__in=pks).update(
-            subtree_count=F("subtree_count") + total,
-            subtree_published_count=F("subtree_published_count") + published,
+        model.objects.filter(pk__in=pks).update(
+            **{field: F(field) + total, published_field: F(published_field) + published}
         )
 
 

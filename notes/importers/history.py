@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 from simple_history.utils import get_change_reason_from_object
 
+from ..gathering import gathered_at_end
 from ..models import HistoricalNote, Note
 
 # Set while a batch of files is written: the first versions of its new notes, not yet saved.
@@ -18,8 +18,7 @@ _KEPT: ContextVar[list[tuple[Note, HistoricalNote]] | None] = ContextVar(
 )
 
 
-@contextmanager
-def first_versions_written_at_end() -> Iterator[None]:
+def first_versions_written_at_end() -> AbstractContextManager[list]:
     """Inside the block, ``save_new_note`` keeps each note's first version back; the block
     writes them all at its end, in one INSERT instead of one per note.
 
@@ -33,17 +32,7 @@ def first_versions_written_at_end() -> Iterator[None]:
     its change's version written first: dates still order them, as every history view
     sorts, but their ids run the other way.
     """
-    outer = _KEPT.get()
-    kept: list[tuple[Note, HistoricalNote]] = []
-    token = _KEPT.set(kept)
-    try:
-        yield
-    finally:
-        _KEPT.reset(token)
-    if outer is not None:
-        outer.extend(kept)
-    elif kept:
-        _write(kept)
+    return gathered_at_end(_KEPT, list, list.extend, _write)
 
 
 def save_new_note(note: Note) -> None:

@@ -13,7 +13,14 @@ from .trees import (
 )
 from .categories import Category
 from .tags import Tag, TaggedNote, attach_tags
-from .notes import HistoricalNote, Note, NoteHistoryExtras, NoteQuerySet, visible_note_filter
+from .notes import (
+    HistoricalNote,
+    Note,
+    NoteHistoryExtras,
+    NoteQuerySet,
+    carries_one_of,
+    visible_note_filter,
+)
 from .topics import Mention, Topic, TopicAlias, TopicQuerySet
 from .links import NoteLink
 from .slug_aliases import NoteSlugAlias
@@ -38,6 +45,7 @@ __all__ = [
     "Topic",
     "TopicAlias",
     "TopicQuerySet",
+    "carries_one_of",
     "ancestors_of",
     "attach_tags",
     "descendant_ids",

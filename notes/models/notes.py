@@ -142,8 +142,7 @@ class NoteQuerySet(models.QuerySet):
                 ids = TaggedNote.objects.filter(tag__in=tags).values("content_object_id")
                 notes = notes.filter(pk__in=ids)
             else:
-                carrying = TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag__in=tags)
-                notes = notes.filter(Exists(carrying))
+                notes = notes.filter(carries_one_of(tags))
         return notes
 
     def for_listing(self) -> NoteQuerySet:
@@ -153,6 +152,12 @@ class NoteQuerySet(models.QuerySet):
             .with_tags()
             .defer("body", "body_html", "headings", "front_matter")
         )
+
+
+def carries_one_of(tags: Sequence[Tag]) -> Exists:
+    """Whether a note (the outer query's row) carries one of ``tags``: a test of each note
+    on the tags' index, rather than a join, so that a list can walk the notes by date."""
+    return Exists(TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag__in=tags))
 
 
 def looked_up_by_id(

@@ -11,7 +11,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 
 from ..linking import TopicMatcher
-from ..models import Category, Note, NoteQuerySet, Tag, TaggedNote, Topic
+from ..models import Category, Note, NoteQuerySet, Tag, Topic, carries_one_of
 from .fts5 import _fts5_ranking
 from .index import update_index
 from .paging import RankedNotes, SearchPaginator
@@ -142,10 +142,7 @@ def search_notes(
                 *groups, reading=SearchPaginator.limit + 1, counting=True
             )
         return results
-    tagged = [
-        Exists(TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag__in=group))
-        for group in tag_groups.values()
-    ]
+    tagged = [carries_one_of(group) for group in tag_groups.values()]
     if connections[notes.db].vendor == "sqlite":
         # Each tag is checked on its own, before the note's own row: that row is read
         # only for the matches that carry the tags (see _fts5_ranking).

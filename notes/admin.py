@@ -3,7 +3,7 @@ from functools import partial
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -119,6 +119,22 @@ class NoteAdmin(SimpleHistoryAdmin):
         for record, previous in zip(records, older, strict=True):
             record.previous = previous
             record.changes = version_changes(previous, record) if previous else None
+
+    def history_view(self, request, object_id, extra_context=None):
+        # A deleted note's history holds its whole text: it is for those who may bring
+        # notes back (as the deleted-notes list is), not for everyone who may view notes.
+        if not str(object_id).isdigit():
+            raise Http404
+        if not self.may_see_note_or_its_remains(request, object_id):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def may_see_note_or_its_remains(self, request, object_id) -> bool:
+        if not self.has_view_permission(request):
+            return False
+        if Note.objects.filter(pk=object_id).exists():
+            return True
+        return self.has_restore_permission(request)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history lets anyone who may view a note's history open this form, and

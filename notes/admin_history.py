@@ -115,7 +115,11 @@ def shown_value(record, name: str):
 
 def compare_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
     """Two versions of a note side by side: ?old=<history id>&new=<history id>."""
-    if not model_admin.has_view_permission(request):
+    try:
+        object_id = str(int(object_id))
+    except ValueError as error:
+        raise Http404(_("No such versions of this note.")) from error
+    if not model_admin.may_see_note_or_its_remains(request, object_id):
         raise PermissionDenied
     history = Note.history.filter(id=object_id)
     try:

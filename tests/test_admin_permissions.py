@@ -56,6 +56,9 @@ MATRIX = [
     Row("admin:notes_note_simple_history:deleted", 403, 403, 200),  # recovering a note
     Row("admin:notes_note_simple_history:post", 403, 403, 302, method="post"),
     Row("admin:notes_note_compare", 403, 200, 200),
+    # A deleted note's history and versions hold its text: for those who may restore it.
+    Row("admin:notes_note_history:gone", 403, 403, 200),
+    Row("admin:notes_note_compare:gone", 403, 403, 200),
     Row("admin:notes_note_deleted", 403, 403, 200),
     Row("admin:notes_note_import", 403, 403, 200),
     Row("admin:notes_note_preview", 403, 403, 200, method="post"),
@@ -87,6 +90,11 @@ def world():
         ),
         "gone_id": gone_id,
         "gone_version": Note.history.filter(id=gone_id, history_type="+").get().history_id,
+        "gone_versions": list(
+            Note.history.filter(id=gone_id)
+            .order_by("history_date")
+            .values_list("history_id", flat=True)
+        ),
     }
 
 
@@ -117,7 +125,9 @@ def request_for(row: Row, world: dict) -> tuple[str, dict]:
     model_name, _, view = name.removeprefix("admin:notes_").partition("_")
     note = world["note"]
     data: dict = {}
-    if view in {"change", "delete", "history"}:
+    if view == "history" and kind == "gone":
+        args = [world["gone_id"]]
+    elif view in {"change", "delete", "history"}:
         args = [world[model_name].pk]
     elif view == "simple_history":
         if kind == "deleted":
@@ -127,6 +137,9 @@ def request_for(row: Row, world: dict) -> tuple[str, dict]:
             if kind == "post":
                 data = revert_form(note)
     elif view == "compare":
+        if kind == "gone":
+            old, new = world["gone_versions"]
+            return f"{reverse(name, args=[world['gone_id']])}?old={old}&new={new}", data
         old, new = world["versions"]
         return f"{reverse(name, args=[note.pk])}?old={old}&new={new}", data
     else:

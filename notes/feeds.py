@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from .control_characters import xml_safe
 from .models import Category, Note, Tag
 
 FEED_LENGTH = 20
@@ -28,11 +29,32 @@ class _EntryLanguage:
         return attributes
 
 
-class RssFeed(_EntryLanguage, Rss201rev2Feed):
+class _XMLSafe:
+    """The feed and its entries write only what XML 1.0 can hold: a title or excerpt
+    holding a form feed or terminal colours would otherwise fail the whole feed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(_xml_safe, args), **_xml_safe(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(_xml_safe, args), **_xml_safe(kwargs))
+
+
+def _xml_safe(value):
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, list | tuple):
+        return [_xml_safe(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _xml_safe(item) for key, item in value.items()}
+    return value
+
+
+class RssFeed(_XMLSafe, _EntryLanguage, Rss201rev2Feed):
     pass
 
 
-class AtomFeed(_EntryLanguage, Atom1Feed):
+class AtomFeed(_XMLSafe, _EntryLanguage, Atom1Feed):
     pass
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+from .control_characters import xml_safe
 from .topic_map import MapNode
 
 
@@ -12,19 +13,23 @@ def _absolute(url: str, base_url: str) -> str:
     return base_url.rstrip("/") + url if url.startswith("/") else url
 
 
+# ElementTree writes any character it is given; the XML exports keep to what XML 1.0
+# can hold (xml_safe), or no program would open a map whose topic holds a form feed.
+
+
 def to_opml(roots: list[MapNode], *, title: str, base_url: str = "") -> str:
     opml = ET.Element("opml", version="2.0")
     head = ET.SubElement(opml, "head")
-    ET.SubElement(head, "title").text = title
+    ET.SubElement(head, "title").text = xml_safe(title)
     body = ET.SubElement(opml, "body")
 
     def add(parent: ET.Element, node: MapNode) -> None:
         outline = ET.SubElement(
             parent,
             "outline",
-            text=node.name,
+            text=xml_safe(node.name),
             type="link",
-            url=_absolute(node.url, base_url),
+            url=xml_safe(_absolute(node.url, base_url)),
             notes=str(node.notes),
         )
         for child in node.children:
@@ -43,12 +48,12 @@ def to_freemind(roots: list[MapNode], *, title: str, base_url: str = "") -> str:
     if len(roots) == 1:
         top_parent, nodes = mind_map, roots
     else:
-        top_parent = ET.SubElement(mind_map, "node", TEXT=title, ID="root")
+        top_parent = ET.SubElement(mind_map, "node", TEXT=xml_safe(title), ID="root")
         nodes = roots
 
     def add(parent: ET.Element, node: MapNode, depth: int) -> None:
-        attributes = {"TEXT": node.name, "ID": f"topic_{node.key}",
-                      "LINK": _absolute(node.url, base_url)}  # fmt: skip
+        attributes = {"TEXT": xml_safe(node.name), "ID": f"topic_{node.key}",
+                      "LINK": xml_safe(_absolute(node.url, base_url))}  # fmt: skip
         if depth >= 1 and node.children:
             attributes["FOLDED"] = "false"
         element = ET.SubElement(parent, "node", attributes)

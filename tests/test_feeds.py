@@ -3,6 +3,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
+from notes.models import Category, Note, Tag
 from tests.factories import make_category, make_draft, make_note, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +131,32 @@ def test_favicon_is_served_at_the_address_browsers_ask_for(client):
     response = client.get("/favicon.ico", follow=True)
     assert response.status_code == 200
     assert b"<svg" in b"".join(response.streaming_content)
+
+
+def test_feeds_of_a_note_with_terminal_colours_in_its_body_parse(client):
+    category = make_category("Testing")
+    make_note("Pytest", body="```\n\x1b[31mFAILED\x1b[0m test_x\n```", tags=["pytest"],
+              category=category)  # fmt: skip
+    for name, args in [("feed-rss", []), ("feed-atom", []), ("feed-tag-rss", ["pytest"]),
+                       ("feed-tag-atom", ["pytest"]), ("feed-category-rss", [category.slug]),
+                       ("feed-category-atom", [category.slug])]:  # fmt: skip
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+        assert b"\x1b" not in response.content, name
+        ET.fromstring(response.content)
+
+
+def test_feeds_of_a_note_whose_old_title_holds_a_form_feed_parse(client):
+    category = make_category("Web")
+    note = make_note("Page", body="text", tags=["pages"], category=category)
+    # Stored before titles and names were checked, as validation would now refuse them.
+    Note.objects.filter(pk=note.pk).update(title="Page\x0cbreak\x0b")
+    Category.objects.filter(pk=category.pk).update(name="Web\x0c")
+    Tag.objects.filter(name="pages").update(name="pages\x1b[0m")
+    assert rss_titles(client.get(reverse("feed-rss"))) == ["Pagebreak"]
+    atom = ET.fromstring(client.get(reverse("feed-tag-atom", args=["pages"])).content)
+    assert atom.find(f"{ATOM}title").text == "Python Notes: notes tagged pages"
+    assert atom.find(f"{ATOM}entry/{ATOM}title").text == "Pagebreak"
+    rss = ET.fromstring(client.get(reverse("feed-category-rss", args=[category.slug])).content)
+    assert rss.find("channel/title").text == "Python Notes: notes in Web"
+    assert rss.find("channel/item/category").text == "Web"

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
@@ -132,7 +132,8 @@ def find_topic(request):
 def _map_download(request, content: str, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     if request.GET.get("download"):
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        # RFC 6266's filename*= for a note's Chinese slug, which a quoted filename cannot carry.
+        response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

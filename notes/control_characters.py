@@ -71,14 +71,18 @@ def is_invisible(value: str) -> bool:
     )
 
 
-def validate_visible_name(value: str) -> None:
+def validate_visible_name(value: str, *, field: str | None = None) -> None:
     """Refuse a name holding a control character or a direction override, or drawing
-    nothing; an empty name is left to the field's own ``blank`` rule."""
-    if not value:
-        return
+    nothing; an empty name is left to the field's own ``blank`` rule. With ``field``,
+    the error is that field's, as a model's ``clean()`` raises it."""
+    error = _name_error(value) if value else None
+    if error is not None:
+        raise ValidationError({field: error} if field else error)
+
+
+def _name_error(value: str) -> ValidationError | None:
     character = _control_in_name(value)
     if character is not None:
-        code = f"U+{ord(character):04X}"
         if _BIDI_CONTROL.match(character):
             message = _(
                 "This holds a character that reverses the direction of text (%(code)s), "
@@ -89,12 +93,14 @@ def validate_visible_name(value: str) -> None:
                 "This holds a control character (%(code)s), such as a form feed or a "
                 "terminal colour code, which cannot be shown or written to feeds: remove it."
             )
-        raise ValidationError(message, code="control_character", params={"code": code})
+        code = f"U+{ord(character):04X}"
+        return ValidationError(message, code="control_character", params={"code": code})
     if is_invisible(value):
-        raise ValidationError(
+        return ValidationError(
             _("This holds only invisible characters: write something readers can see."),
             code="invisible",
         )
+    return None
 
 
 def name_without_controls(value: str) -> tuple[str, str]:

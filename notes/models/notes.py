@@ -21,6 +21,7 @@ from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from ..control_characters import validate_visible_name
 from ..language import CHINESE, ENGLISH
 from ..linking import (
     LinkResult,
@@ -390,6 +391,7 @@ class Note(models.Model):
     def clean(self) -> None:
         if not (self.title or "").strip():
             raise ValidationError({"title": _("A note needs a title.")})
+        validate_visible_name(self.title, field="title")
 
     def refresh_rendering(
         self, matcher: TopicMatcher | None = None, prepared: RenderedNote | None = None

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
+from ..control_characters import validate_visible_name
 from ..slugs import slugify_unicode
 from .trees import CountedNotes
 
@@ -29,6 +30,10 @@ class Tag(TagBase, CountedNotes):
 
     def get_absolute_url(self) -> str:
         return reverse("notes:tag-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        validate_visible_name(self.name, field="name")
 
     def slugify(self, tag: str, i: int | None = None) -> str:
         slug = slugify_unicode(tag, fallback="tag", max_length=90)

@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..control_characters import validate_visible_name
 from ..linking import LinkTarget, TopicMatcher, link_html
 from ..markdown import render_markdown
 from .notes import Note
@@ -116,6 +117,7 @@ class Topic(NamedTreeNode):
     def clean(self) -> None:
         if sits_below_itself(self):
             raise ValidationError({"parent": _("A topic cannot sit below itself.")})
+        validate_visible_name(self.name, field="name")
         clash = TopicAlias.objects.filter(name__iexact=self.name.strip())
         if self.pk is not None:
             clash = clash.exclude(topic=self)
@@ -159,6 +161,7 @@ class TopicAlias(models.Model):
         self.name = " ".join((self.name or "").split())
         if not self.name:
             raise ValidationError({"name": _("An alias cannot be blank.")})
+        validate_visible_name(self.name, field="name")
         clash = Topic.objects.filter(name__iexact=self.name)
         if self.topic_id:
             clash = clash.exclude(pk=self.topic_id)

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from pathlib import PurePosixPath
 
+from ..control_characters import is_invisible, name_without_controls
 from ..models import Note
 from ..note_rendering import MARKDOWN, PLAIN_TEXT, RENDERERS
 from .clippings import page_chrome_start
@@ -63,6 +64,7 @@ def parse_note_text(
     """
     text = text.removeprefix("\ufeff")
     parsed = _parse_note_text(text, fallback_title=fallback_title, default_format=default_format)
+    _keep_names_visible(parsed)
     start = page_chrome_start(parsed.body)
     if start is not None:
         body_lines = lines_of(parsed.body)
@@ -80,6 +82,37 @@ def parse_note_text(
                 f'("{first}"); import with "trim clipping" to cut it off'
             )
     return parsed
+
+
+def _keep_names_visible(parsed: ParsedNote) -> None:
+    """Take control characters and direction overrides out of the title, tags and
+    categories, each time with a warning: the note imports, and loses nothing a reader
+    could see (the body keeps them as written). A title of nothing visible is refused."""
+    parsed.title, warning = name_without_controls(parsed.title)
+    if warning:
+        parsed.warnings.append(f"title: {warning}")
+    if is_invisible(parsed.title):
+        raise NoteFileError(
+            "the title holds only invisible characters (zero-width spaces and the like); "
+            "give the note a title readers can see"
+        )
+    for key in ("tags", "categories"):
+        names = getattr(parsed, key)
+        if names:
+            setattr(parsed, key, _visible_names(names, key, parsed.warnings))
+
+
+def _visible_names(names: list[str], key: str, warnings: list[str]) -> list[str]:
+    kept: list[str] = []
+    for name in names:
+        cleaned, warning = name_without_controls(name)
+        if warning:
+            warnings.append(f"{key}: {warning}")
+        if is_invisible(cleaned):
+            warnings.append(f"{key}: left out {name!r}, which holds only invisible characters")
+        elif cleaned not in kept:
+            kept.append(cleaned)
+    return kept
 
 
 def _parse_note_text(text: str, *, fallback_title: str, default_format: str) -> ParsedNote:

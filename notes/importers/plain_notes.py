@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..control_characters import is_invisible
 from ..models import Note
 from .parsed import NoteFileError, ParsedNote
 from .text_lines import drop_one_line_break, is_blank, lines_of
@@ -24,7 +25,8 @@ def parse_plain_text(text: str, *, fallback_title: str = "") -> ParsedNote:
     rest is the body, without the blank lines that led into it."""
     lines = lines_of(text)
     for index, line in enumerate(lines):
-        if is_blank(line):
+        # A line of zero-width spaces or form feeds is as blank as an empty one.
+        if is_invisible(line):
             continue
         rest = lines[index + 1 :]
         line = line.strip()

@@ -21,7 +21,7 @@ from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from ..control_characters import validate_visible_name
+from ..control_characters import validate_visible_name, without_control_characters
 from ..language import CHINESE, ENGLISH
 from ..linking import (
     LinkResult,
@@ -415,6 +415,8 @@ class Note(models.Model):
                 title=self.title,
                 every_section=self.link_every_section,
             )
+        # Terminal colours become classes, other control characters go; the body keeps them.
+        prepared = without_control_characters(prepared)
         self.body_html = prepared.html
         self.headings = prepared.headings
         self.auto_excerpt = prepared.excerpt

@@ -185,6 +185,12 @@ def test_a_body_keeps_its_terminal_colours_and_its_rendering_shows_them_as_class
     assert "A form feed and  a start of heading." in note.auto_excerpt
 
 
+@pytest.mark.django_db
+def test_a_topic_summary_shows_terminal_colours_as_classes_and_drops_other_controls():
+    topic = make_topic("GIL", summary="Says \x1b[32mPASSED\x1b[0m\x0c in green.")
+    assert topic.summary_html == '<p>Says <span class="ansi-green">PASSED</span> in green.</p>'
+
+
 # --- import ------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..control_characters import validate_visible_name
+from ..control_characters import html_with_terminal_colours, validate_visible_name
 from ..linking import LinkTarget, TopicMatcher, link_html
 from ..markdown import render_markdown
 from .notes import Note
@@ -103,7 +103,7 @@ class Topic(NamedTreeNode):
         verbose_name_plural = _("topics")
 
     def save(self, *args, **kwargs) -> None:
-        summary = render_markdown(self.summary).html
+        summary = html_with_terminal_colours(render_markdown(self.summary).html)
         self.summary_html = link_html(summary, Topic.objects.matcher(), exclude_topic=self.pk).html
         super().save(*args, **kwargs)
 

@@ -8,6 +8,7 @@ the linked HTML with what it found (mentions, explicit ``[[links]]``).
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Iterable, Mapping
@@ -195,20 +196,39 @@ def explicit_link_titles(markdown_text: str) -> set[str]:
     return {match.group(1).strip() for match in _EXPLICIT_LINK.finditer(markdown_text)}
 
 
-def _snippet(text: str, start: int, end: int) -> str:
-    """The sentence around text[start:end], trimmed to a readable length."""
-    left = 0
-    for match in _SENTENCE_END.finditer(text, 0, start):
-        left = match.end()
-    right_match = _SENTENCE_END.search(text, end)
-    right = right_match.end() if right_match else len(text)
-    cut_left, cut_right = start - SNIPPET_RADIUS > left, end + SNIPPET_RADIUS < right
-    if cut_left:
-        left = start - SNIPPET_RADIUS
-    if cut_right:
-        right = end + SNIPPET_RADIUS
-    sentence = " ".join(text[left:right].split())
-    return ("…" if cut_left else "") + sentence + ("…" if cut_right else "")
+class _Sentences:
+    """Where the sentences of a block end, found once for every mention in it."""
+
+    def __init__(self, text: str):
+        self.text = text
+        matches = list(_SENTENCE_END.finditer(text))
+        self.starts = [match.start() for match in matches]
+        self.ends = [match.end() for match in matches]
+
+    def snippet(self, start: int, end: int) -> str:
+        """The sentence around text[start:end], trimmed to a readable length."""
+        text = self.text
+        # The last sentence end before the mention; a full stop right before it ends a
+        # sentence too, as the expression finds it in text[:start].
+        before = bisect.bisect_right(self.ends, start)
+        left = self.ends[before - 1] if before else 0
+        if start and text[start - 1] == ".":
+            left = start
+        # The first sentence end from the mention's end on: one starting right there may
+        # overlap the last found before it (".\n"), so it is tried first.
+        at_end = _SENTENCE_END.match(text, end)
+        after = bisect.bisect_left(self.starts, end)
+        if at_end:
+            right = at_end.end()
+        else:
+            right = self.ends[after] if after < len(self.starts) else len(text)
+        cut_left, cut_right = start - SNIPPET_RADIUS > left, end + SNIPPET_RADIUS < right
+        if cut_left:
+            left = start - SNIPPET_RADIUS
+        if cut_right:
+            right = end + SNIPPET_RADIUS
+        sentence = " ".join(text[left:right].split())
+        return ("…" if cut_left else "") + sentence + ("…" if cut_right else "")
 
 
 class _Linker(HTMLParser):
@@ -239,14 +259,15 @@ class _Linker(HTMLParser):
         self.result = LinkResult(html="")
         self.block_text: list[str] = []
         self.block_length = 0
-        self.pending_snippets: list[tuple[int, int, int]] = []  # topic key, start, end
+        # Topic key -> where its first mention in the block is: only the first is quoted.
+        self.pending_snippets: dict[int, tuple[int, int]] = {}
 
     def _end_block(self) -> None:
         if self.pending_snippets:
-            text = "".join(self.block_text)
-            for key, start, end in self.pending_snippets:
-                self.result.snippets.setdefault(key, _snippet(text, start, end))
-            self.pending_snippets = []
+            sentences = _Sentences("".join(self.block_text))
+            for key, (start, end) in self.pending_snippets.items():
+                self.result.snippets.setdefault(key, sentences.snippet(start, end))
+            self.pending_snippets = {}
         self.block_text = []
         self.block_length = 0
 
@@ -310,13 +331,15 @@ class _Linker(HTMLParser):
         return "".join(pieces)
 
     def _replacements(self, text: str) -> Iterable[tuple[int, int, str]]:
-        explicit = [(match.start(), match.end(), match) for match in _EXPLICIT_LINK.finditer(text)]
-        covered = [(start, end) for start, end, _ in explicit]
-        found: list[tuple[int, int, str]] = []
-        for start, end, match in explicit:
-            found.append((start, end, self._explicit_link(match)))
+        explicit = list(_EXPLICIT_LINK.finditer(text))
+        found = [(match.start(), match.end(), self._explicit_link(match)) for match in explicit]
+        # Both in order of position: the explicit links a mention may overlap are found
+        # walking along, not by trying them all for each mention.
+        covering = 0
         for start, end, target in self.matcher.finditer(text):
-            if any(start < c_end and end > c_start for c_start, c_end in covered):
+            while covering < len(explicit) and explicit[covering].end() <= start:
+                covering += 1
+            if covering < len(explicit) and explicit[covering].start() < end:
                 continue
             if target.kind == "topic" and target.key == self.exclude_key:
                 continue
@@ -338,7 +361,7 @@ class _Linker(HTMLParser):
         if not self.heading_depth and target.key not in self.result.snippets:
             # A heading is a poor example of how a topic is used: quote the prose.
             offset = self.block_length
-            self.pending_snippets.append((target.key, offset + start, offset + end))
+            self.pending_snippets.setdefault(target.key, (offset + start, offset + end))
 
     def _explicit_link(self, match: re.Match) -> str:
         wanted = match.group(1).strip()

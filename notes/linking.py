@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
+from .render_limits import Deadline
+
 # Text inside these is never linked (and, but for headings, not counted either).
 SKIP_TAGS = frozenset({"a", "code", "pre", "kbd", "samp", "script", "style"})
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -242,8 +244,10 @@ class _Linker(HTMLParser):
         *,
         per_section: bool = False,
         unlinked_key: int | None = None,
+        deadline: Deadline | None = None,
     ):
         super().__init__(convert_charrefs=True)
+        self.deadline = deadline or Deadline()
         self.set_aside = set_aside
         self.matcher = matcher
         self.notes_by_title = notes_by_title
@@ -273,6 +277,7 @@ class _Linker(HTMLParser):
 
     # Tags are written back exactly as they came; only text is rewritten.
     def handle_starttag(self, tag, attrs):
+        self.deadline.check()
         self.out.append(self.get_starttag_text())
         if tag in BLOCK_TAGS:
             self._end_block()
@@ -313,6 +318,7 @@ class _Linker(HTMLParser):
             self.out.append(self.set_aside[int(data[len(_PLACEHOLDER_PREFIX) :])])
 
     def handle_data(self, data):
+        self.deadline.check()
         if self.skip_depth:
             self.out.append(html.escape(data, quote=False))
         else:
@@ -453,6 +459,7 @@ def link_html(
     per_section: bool = False,
     exclude_topic: int | None = None,
     main_topic: int | None = None,
+    deadline: Deadline | None = None,
 ) -> LinkResult:
     """Link topic mentions and ``[[explicit]]`` links in sanitised HTML.
 
@@ -463,6 +470,8 @@ def link_html(
     ``main_topic``, what the note is about, is counted but never linked: a note about
     the GIL does not send its reader to the GIL's page at every line.
     ``exclude_topic`` keeps a topic's own summary from linking to, or counting, itself.
+    Raises ``RenderRefused`` once ``deadline`` (by default, DEFAULT_BUDGET_SECONDS
+    from now) has passed.
     """
     set_aside: list[str] = []
 
@@ -472,7 +481,7 @@ def link_html(
 
     linker = _Linker(
         matcher, notes_by_title or {}, first_mention_only, exclude_topic, set_aside,
-        per_section=per_section, unlinked_key=main_topic,
+        per_section=per_section, unlinked_key=main_topic, deadline=deadline,
     )  # fmt: skip
     linker.feed(_PRE_BLOCK.sub(set_block_aside, rendered_html))
     linker.close()

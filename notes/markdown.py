@@ -7,9 +7,11 @@ and it is tested without a database.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import ClassVar
@@ -18,6 +20,15 @@ import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
 from pygments.formatters.html import HtmlFormatter
+
+from .render_limits import (
+    Deadline,
+    bound_html_nesting,
+    bound_markdown,
+    check_deadline,
+    deadline_in_effect,
+    nested_too_deep,
+)
 
 EXTENSIONS = [
     "markdown.extensions.fenced_code",
@@ -30,9 +41,14 @@ EXTENSIONS = [
 
 class StyleTableOnceFormatter(HtmlFormatter):
     """Pygments' HTML formatter, which builds its style's token-to-class table for
-    every code block (a third of the highlighting time); built once per style here."""
+    every code block (a third of the highlighting time); built once per style here.
+    It checks the rendering's deadline as it goes: a code block of megabytes takes
+    seconds to highlight."""
 
     _tables: ClassVar[dict[tuple, tuple[dict, dict]]] = {}
+
+    def format(self, tokensource, outfile):
+        return super().format(_checking_deadline(tokensource), outfile)
 
     def _create_stylesheet(self) -> None:
         key = (self.style, self.classprefix)
@@ -41,6 +57,13 @@ class StyleTableOnceFormatter(HtmlFormatter):
             self._tables[key] = (self.ttype2class, self.class2style)
         ttype2class, class2style = self._tables[key]
         self.ttype2class, self.class2style = dict(ttype2class), dict(class2style)
+
+
+def _checking_deadline(tokens: Iterable) -> Iterator:
+    for count, token in enumerate(tokens):
+        if not count % 256:
+            check_deadline()
+        yield token
 
 
 EXTENSION_CONFIGS = {
@@ -96,7 +119,6 @@ _CJK = CJK_CHARACTERS + CJK_PUNCTUATION
 # inline markup around it, is nothing at all, as in Pandoc's east_asian_line_breaks:
 # "已经有\n分享" must not read "已经有 分享". Between Latin words it stays a space.
 _CJK_SOFT_BREAK = re.compile(f"([{_CJK}](?:</?[a-z][^<>]*>)*)\n(?=(?:<[a-z][^<>]*>)*[{_CJK}])")
-_PREFORMATTED = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
 # `<img src="a.jpg"/ width="700">`, a stray slash mid-tag that browsers shrug off,
 # makes Python-Markdown escape the whole tag as text.
 _STRAY_SLASH_IN_TAG = re.compile(r"""(<[a-zA-Z][^<>]*?["'])/\s+(?=[a-zA-Z])""")
@@ -151,10 +173,12 @@ def sanitize_html(dirty: str) -> str:
     return _ALIGN_STYLE.sub(r' class="align-\1"', clean)
 
 
-def _flatten_toc(tokens: list[dict], out: list[tuple[int, str, str]]) -> None:
+def _flatten_toc(
+    tokens: list[dict], out: list[tuple[int, str, str]], restore: Callable[[str], str]
+) -> None:
     for token in tokens:
-        out.append((token["level"], token["id"], html.unescape(token["name"])))
-        _flatten_toc(token.get("children", []), out)
+        out.append((token["level"], token["id"], html.unescape(restore(token["name"]))))
+        _flatten_toc(token.get("children", []), out, restore)
 
 
 # A Markdown instance costs more to build than a short note costs to convert, so each
@@ -171,25 +195,84 @@ def _converter() -> markdown.Markdown:
             output_format="html",
             tab_length=4,
         )
+        _check_deadline_between_steps(md)
     return md.reset()
 
 
-def render_markdown(text: str) -> RenderedMarkdown:
-    """Render a note's Markdown body to sanitised HTML and list its headings."""
+def _check_deadline_between_steps(md: markdown.Markdown) -> None:
+    """Make every step of ``md`` check the thread's deadline before it runs: each
+    processor in Python-Markdown's registries (inline patterns once per match, block
+    processors once per block), and storing raw HTML and code blocks."""
+
+    def checked(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def check_then_run(*args, **kwargs):
+            check_deadline()
+            return method(*args, **kwargs)
+
+        return check_then_run
+
+    for pattern in md.inlinePatterns:
+        pattern.handleMatch = checked(pattern.handleMatch)
+    for processor in md.parser.blockprocessors:
+        processor.test = checked(processor.test)
+        processor.run = checked(processor.run)
+    for registry in (md.preprocessors, md.treeprocessors, md.postprocessors):
+        for processor in registry:
+            processor.run = checked(processor.run)
+    md.htmlStash.store = checked(md.htmlStash.store)
+
+
+def render_markdown(text: str, deadline: Deadline | None = None) -> RenderedMarkdown:
+    """Render a note's Markdown body to sanitised HTML and list its headings.
+
+    Raises ``RenderRefused`` when ``deadline`` (by default, DEFAULT_BUDGET_SECONDS from
+    now) passes, or when the body nests deeper than the parser can follow.
+    """
     md = _converter()
-    body = md.convert(normalize_source(text.replace("\r\n", "\n")))
-    headings: list[tuple[int, str, str]] = []
-    _flatten_toc(md.toc_tokens, headings)
-    body = join_cjk_soft_breaks(body)
-    return RenderedMarkdown(html=sanitize_html(body), headings=tuple(headings))
+    with deadline_in_effect(deadline or Deadline()) as deadline:
+        source = bound_markdown(normalize_source(text.replace("\r\n", "\n")), deadline)
+        try:
+            body = md.convert(source.text)
+        except RecursionError:
+            raise nested_too_deep() from None
+        headings: list[tuple[int, str, str]] = []
+        _flatten_toc(md.toc_tokens, headings, source.restore)
+        body = join_cjk_soft_breaks(source.restore(body))
+        deadline.check()
+    return RenderedMarkdown(html=sanitize_html(bound_html_nesting(body)), headings=tuple(headings))
 
 
 def join_cjk_soft_breaks(rendered_html: str) -> str:
     """Drop the line breaks between CJK characters in rendered HTML, outside ``<pre>``."""
-    parts = _PREFORMATTED.split(rendered_html)
-    for index in range(0, len(parts), 2):  # the odd parts are <pre> blocks
-        parts[index] = _CJK_SOFT_BREAK.sub(r"\1", parts[index])
+    parts: list[str] = []
+    position = 0
+    for start, end in _preformatted(rendered_html):
+        parts += [
+            _CJK_SOFT_BREAK.sub(r"\1", rendered_html[position:start]),
+            rendered_html[start:end],
+        ]
+        position = end
+    parts.append(_CJK_SOFT_BREAK.sub(r"\1", rendered_html[position:]))
     return "".join(parts)
+
+
+def _preformatted(rendered_html: str) -> Iterator[tuple[int, int]]:
+    """Where the ``<pre>`` blocks are, as ``<pre\\b.*?</pre>`` finds them; in one pass
+    even when raw HTML leaves thousands of them unclosed."""
+    start = rendered_html.find("<pre")
+    while start >= 0:
+        if (
+            rendered_html[start + 4 : start + 5].isalnum()
+            or rendered_html[start + 4 : start + 5] == "_"
+        ):
+            start = rendered_html.find("<pre", start + 4)
+            continue
+        end = rendered_html.find("</pre>", start)
+        if end < 0:
+            return
+        yield start, end + len("</pre>")
+        start = rendered_html.find("<pre", end + len("</pre>"))
 
 
 # A tag, its quoted attribute values skipped whole (the sanitiser writes ">" in them as

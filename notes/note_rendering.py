@@ -15,6 +15,7 @@ from .language import main_language
 from .linking import LinkResult, LinkTarget, TopicMatcher, link_html
 from .markdown import excerpt_of, plain_text, prose_text, render_markdown
 from .plain_text import render_plain_text
+from .render_limits import Deadline, nested_too_deep
 
 MARKDOWN = "markdown"
 PLAIN_TEXT = "text"
@@ -52,18 +53,28 @@ def render_note(
     format: str = MARKDOWN,  # noqa: A002 (the field's name)
     title: str = "",
     every_section: bool = False,
+    budget: float | None = None,
 ) -> RenderedNote:
     """``title`` names the note's main topic (linked nowhere in it); ``every_section``
-    links each topic at its first mention in every section instead of once."""
-    rendered = RENDERERS[format](body)
-    main = matcher.first_in(title) if title else None
-    links = link_html(
-        rendered.html,
-        matcher,
-        notes_by_title=notes_by_title,
-        per_section=every_section,
-        main_topic=main.key if main else None,
-    )
+    links each topic at its first mention in every section instead of once.
+
+    Raises ``RenderRefused`` (a sentence for the note's author) when rendering and
+    linking would take more than ``budget`` seconds (``DEFAULT_BUDGET_SECONDS``).
+    """
+    deadline = Deadline(budget)
+    try:
+        rendered = RENDERERS[format](body, deadline)
+        main = matcher.first_in(title) if title else None
+        links = link_html(
+            rendered.html,
+            matcher,
+            notes_by_title=notes_by_title,
+            per_section=every_section,
+            main_topic=main.key if main else None,
+            deadline=deadline,
+        )
+    except RecursionError:
+        raise nested_too_deep() from None
     text = plain_text(links.html)
     # Code is mostly Latin letters whatever the language its author writes in. Only
     # letters are counted, so tags are cut out roughly rather than sanitised again.

@@ -35,6 +35,7 @@ from .markdown import (
     StyleTableOnceFormatter,
     sanitize_html,
 )
+from .render_limits import Deadline, bound_html_nesting, deadline_in_effect
 
 _CJK_CHAR = re.compile(f"[{CJK_CHARACTERS}{CJK_PUNCTUATION}]")
 _URL = re.compile(r"\bhttps?://[^\s<>\"'，。、；！？）】」]+[^\s<>\"'，。、；！？）】」.,;:!?)]")
@@ -253,11 +254,12 @@ class _Block:
     heading_kind: str = ""
 
 
-def _blocks(text: str) -> list[_Block]:
+def _blocks(text: str, deadline: Deadline) -> list[_Block]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").splitlines(keepends=True)
     blocks: list[_Block] = []
     index = 0
     while index < len(lines):
+        deadline.check()
         if _looks_like_code(lines[index]):
             end = index
             run: list[str] = []
@@ -347,17 +349,27 @@ def _paragraphs(lines: list[str]) -> list[list[str]]:
     return [paragraph for paragraph in paragraphs if paragraph]
 
 
-def render_plain_text(text: str) -> RenderedMarkdown:
-    """Render a plain-text note body to sanitised HTML and list its sections."""
-    blocks = _blocks(text)
+def render_plain_text(text: str, deadline: Deadline | None = None) -> RenderedMarkdown:
+    """Render a plain-text note body to sanitised HTML and list its sections.
+
+    Raises ``RenderRefused`` when ``deadline`` (by default, DEFAULT_BUDGET_SECONDS from
+    now) passes.
+    """
+    with deadline_in_effect(deadline or Deadline()) as deadline:
+        return _render(text, deadline)
+
+
+def _render(text: str, deadline: Deadline) -> RenderedMarkdown:
+    blocks = _blocks(text, deadline)
     # Each habit of marking sections gets a level in the order the note first uses it.
     levels: dict[str, int] = {}
-    anchors: set[str] = set()
+    anchors: dict[str, int] = {}
     headings: list[tuple[int, str, str]] = []
     parts: list[str] = []
     formatter = StyleTableOnceFormatter(cssclass="highlight", wrapcode=True)
     after_code = False
     for block in blocks:
+        deadline.check()
         if block.kind == "code":
             after_code = True
             parts.append(highlight(textwrap.dedent("".join(block.lines)), PythonLexer(), formatter))
@@ -393,7 +405,11 @@ def render_plain_text(text: str) -> RenderedMarkdown:
                 )
             if current:
                 parts.append(_paragraph_html(current))
-    return RenderedMarkdown(html=sanitize_html("\n".join(parts)), headings=tuple(headings))
+    deadline.check()
+    # Raw HTML is text here, so only code can nest, and Pygments does not nest deep.
+    return RenderedMarkdown(
+        html=sanitize_html(bound_html_nesting("\n".join(parts))), headings=tuple(headings)
+    )
 
 
 # "运行结果如下：", "Output:": what introduces a program's output after its code.
@@ -419,11 +435,15 @@ def _paragraph_html(lines: list[str]) -> str:
     return f'<p class="plain">{_escaped_with_links(chr(10).join(lines))}</p>'
 
 
-def _unique_anchor(text: str, taken: set[str]) -> str:
+def _unique_anchor(text: str, taken: dict[str, int]) -> str:
+    """A new anchor for ``text``: its slug, else the slug with the first free ``_1``,
+    ``_2``... ``taken`` maps each anchor given to the next number its base tries, so
+    the thousandth "小结" does not try the 999 before it again."""
     base = slugify_unicode(text.lstrip(">").strip(), "-") or "section"
-    anchor, number = base, 1
+    anchor, number = base, taken.get(base, 1)
     while anchor in taken:
         anchor = f"{base}_{number}"
         number += 1
-    taken.add(anchor)
+    taken[base] = number
+    taken.setdefault(anchor, 1)
     return anchor

@@ -1,8 +1,17 @@
 """Rendering is a pure function: no database here."""
 
+import time
+
 import pytest
 
-from notes.markdown import make_excerpt, normalize_source, plain_text, render_markdown
+from notes.markdown import (
+    join_cjk_soft_breaks,
+    make_excerpt,
+    normalize_source,
+    plain_text,
+    render_markdown,
+)
+from notes.render_limits import MAX_NESTING
 
 
 def test_heading_without_space_after_hashes_renders_as_heading():
@@ -232,3 +241,32 @@ def test_plain_text_reads_rendered_notes_exactly_as_a_full_html_parser(source):
 
 def test_plain_text_skips_quoted_attribute_values_whole():
     assert plain_text("<p><img alt=\"a > b\" title='c>d'>text &amp; more</p>") == "text & more"
+
+
+def test_four_hundred_nested_list_levels_render_flattened_not_out_of_stack():
+    body = "".join("    " * level + f"- level {level}\n" for level in range(400))
+    html = render_markdown(body).html
+    assert html.count("<ul>") == MAX_NESTING
+    assert "<li>level 399</li>" in html
+
+
+def test_four_hundred_nested_quotes_render_flattened():
+    html = render_markdown("> " * 400 + "x").html
+    assert html.count("<blockquote>") == MAX_NESTING
+    assert "<p>x</p>" in html
+
+
+def _cjk_join_seconds(count: int) -> float:
+    rendered = "<pre>" * count + "<p>已经有\n分享</p>"
+    started = time.perf_counter()
+    assert join_cjk_soft_breaks(rendered).endswith("<p>已经有分享</p>")
+    return time.perf_counter() - started
+
+
+def test_soft_breaks_are_joined_in_linear_time_past_unclosed_pre_tags():
+    _cjk_join_seconds(1000)
+    short = min(_cjk_join_seconds(5000) for _ in range(3))
+    assert _cjk_join_seconds(20000) < 8 * max(short, 0.001)
+    assert join_cjk_soft_breaks("<pre>中\n文</pre>中\n文<pre >a</pre>") == (
+        "<pre>中\n文</pre>中文<pre >a</pre>"
+    )

@@ -226,6 +226,9 @@ TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 
 NOTES_PER_PAGE = int(env("NOTES_PER_PAGE", "20"))
+# A note's body taking longer to render is refused with a sentence saying so: in the
+# admin's preview, on save and in an import (notes.render_limits).
+RENDER_BUDGET_SECONDS = float(env("RENDER_BUDGET_SECONDS", "5"))
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

@@ -13,6 +13,7 @@ from ..counts import counted_at_end
 from ..models import Category, Note, Tag, Topic
 from ..note_rendering import RenderedNote
 from ..planner_statistics import refresh_planner_statistics
+from ..render_limits import RenderRefused, nested_too_deep
 from . import limits
 from .collection import UPLOAD_PREFIX, NoteInput
 from .history import first_versions_written_at_end
@@ -318,4 +319,8 @@ def _describe_error(error: Exception) -> str:
     messages = getattr(error, "message_dict", None)
     if messages:
         return "; ".join(f"{name}: {' '.join(texts)}" for name, texts in messages.items())
+    if isinstance(error, RenderRefused):
+        return str(error)  # a sentence already: "This note is too complex to render..."
+    if isinstance(error, RecursionError):
+        return str(nested_too_deep())
     return f"{type(error).__name__}: {error}"

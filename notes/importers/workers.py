@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from ..linking import explicit_link_titles
 from ..note_rendering import RenderedNote, render_note
+from ..render_limits import RenderRefused
 from . import limits
 from .collection import NoteInput
 from .parsed import NoteFileError, ParsedNote
@@ -58,10 +61,14 @@ def _prepare_file(job: tuple[str, str, int]) -> PreparedFile | None:
         return None
     rendered = None
     if not explicit_link_titles(parsed.body):
-        rendered = render_note(
-            parsed.body, _worker_state["matcher"], format=parsed.format, title=parsed.title,
-            every_section=bool(parsed.link_every_section),
-        )  # fmt: skip
+        # A body too complex to render is left to the main process, which reports it
+        # with the file: raised here, it would end the whole import.
+        with contextlib.suppress(RenderRefused):
+            rendered = render_note(
+                parsed.body, _worker_state["matcher"], format=parsed.format, title=parsed.title,
+                every_section=bool(parsed.link_every_section),
+                budget=settings.RENDER_BUDGET_SECONDS,
+            )  # fmt: skip
     return PreparedFile(digest, parsed, rendered)
 
 

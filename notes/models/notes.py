@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -16,6 +17,7 @@ from django.db.models.functions import Lower
 from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
@@ -34,6 +36,7 @@ from ..linking import (
 from ..note_map import number_code_blocks
 from ..note_rendering import MARKDOWN, PLAIN_TEXT, RenderedNote, render_note
 from ..planner_statistics import estimated_rows
+from ..render_limits import RenderRefused
 from ..slugs import fill_slug
 from .categories import Category
 from .tags import Tag, TaggedNote, attach_tags
@@ -392,29 +395,44 @@ class Note(models.Model):
         if not (self.title or "").strip():
             raise ValidationError({"title": _("A note needs a title.")})
         validate_visible_name(self.title, field="title")
+        # Rendered now, so that a body too complex to render is the form's error rather
+        # than a failed save; save() uses this rendering.
+        self.prepared_rendering = self.rendering(self.__dict__.get("prepared_rendering"))
 
-    def refresh_rendering(
-        self, matcher: TopicMatcher | None = None, prepared: RenderedNote | None = None
-    ) -> LinkResult:
-        """Render the body, link its topics and ``[[links]]``; the caller stores the links.
-
-        ``prepared`` is a rendering made ahead (by an import's worker processes); it is
-        used only if it was made from the current body.
-        """
+    def rendering(
+        self, prepared: RenderedNote | None = None, matcher: TopicMatcher | None = None
+    ) -> RenderedNote:
+        """The body rendered and linked: ``prepared`` if it was made from the body as it
+        is, else made now. A body too complex to render is the body's ValidationError."""
         from .topics import Topic
 
-        if prepared is None or not prepared.made_for(
+        if prepared is not None and prepared.made_for(
             self.body, self.format, self.title, self.link_every_section
         ):
-            wanted = explicit_link_titles(self.body)
-            prepared = render_note(
+            return prepared
+        wanted = explicit_link_titles(self.body)
+        try:
+            return render_note(
                 self.body,
                 matcher if matcher is not None else Topic.objects.matcher(),
                 notes_by_title=Note.objects.link_targets_by_title(wanted) if wanted else None,
                 format=self.format,
                 title=self.title,
                 every_section=self.link_every_section,
+                budget=settings.RENDER_BUDGET_SECONDS,
             )
+        except RenderRefused as refused:
+            raise ValidationError({"body": gettext(refused.message) % refused.params}) from None
+
+    def refresh_rendering(
+        self, matcher: TopicMatcher | None = None, prepared: RenderedNote | None = None
+    ) -> LinkResult:
+        """Render the body, link its topics and ``[[links]]``; the caller stores the links.
+
+        ``prepared`` is a rendering made ahead (by an import's worker processes, or by
+        ``clean()``); it is used only if it was made from the current body.
+        """
+        prepared = self.rendering(prepared, matcher)
         # Terminal colours become classes, other control characters go; the body keeps them.
         prepared = without_control_characters(prepared)
         self.body_html = prepared.html

@@ -1,12 +1,15 @@
 from functools import partial
 
+from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
@@ -190,16 +193,38 @@ class NoteAdmin(SimpleHistoryAdmin):
 
 
 def preview_markdown(model_admin: NoteAdmin, request: HttpRequest) -> JsonResponse:
-    """Render unsaved Markdown, topic links included, for the admin's live preview."""
+    """Render unsaved Markdown, topic links included, for the admin's live preview.
+
+    One preview at a time for each user: a rendering may take the whole budget, and a
+    second request meanwhile gets 429 (the script sends it again once the first has
+    answered). A body too complex to render answers 422 with the sentence saying so.
+    """
     if not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)):
         raise PermissionDenied
-    note_format = request.POST.get("format")
-    note = Note(
-        body=request.POST.get("body", ""),
-        format=note_format if note_format in Note.Format.values else Note.Format.MARKDOWN,
-    )
-    note.refresh_rendering()
-    return JsonResponse({"html": note.body_html})
+    lock = preview_lock_key(request.user)
+    # Held at most a little past the budget, should this process die while rendering.
+    if not cache.add(lock, True, timeout=settings.RENDER_BUDGET_SECONDS + 5):
+        message = gettext("Your previous preview is still being made; this one follows it.")
+        response = JsonResponse({"error": message}, status=429)
+        response["Retry-After"] = "1"
+        return response
+    try:
+        note_format = request.POST.get("format")
+        note = Note(
+            body=request.POST.get("body", ""),
+            format=note_format if note_format in Note.Format.values else Note.Format.MARKDOWN,
+        )
+        try:
+            note.refresh_rendering()
+        except ValidationError as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=422)
+        return JsonResponse({"html": note.body_html})
+    finally:
+        cache.delete(lock)
+
+
+def preview_lock_key(user) -> str:
+    return f"notes:admin-preview:{user.pk}"
 
 
 class TopicAliasInline(admin.TabularInline):

@@ -1,6 +1,8 @@
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
+from notes.admin import preview_lock_key
 from notes.models import Note
 from tests.factories import make_note
 
@@ -133,3 +135,50 @@ def test_import_page_loads_the_admin_form_styles(staff_client):
     page = staff_client.get(reverse("admin:notes_note_import")).content.decode()
     assert "admin/css/forms.css" in page
     assert page.count('class="flex-container') == 4  # files, status, trim clipping, dry run
+
+
+TOO_COMPLEX_IN_NO_TIME = (
+    "This note is too complex to render in 0 seconds: split it into shorter notes, "
+    "or simplify its longest paragraphs and deepest nesting."
+)
+
+
+def test_live_preview_of_a_body_too_complex_answers_with_a_sentence(staff_client, settings):
+    settings.RENDER_BUDGET_SECONDS = 0
+    response = staff_client.post(reverse("admin:notes_note_preview"), {"body": "*x*"})
+    assert response.status_code == 422
+    assert response.json() == {"error": TOO_COMPLEX_IN_NO_TIME}
+
+
+def test_live_preview_of_deep_nesting_renders(staff_client):
+    body = "".join("    " * level + f"- level {level}\n" for level in range(400))
+    response = staff_client.post(reverse("admin:notes_note_preview"), {"body": body})
+    assert response.status_code == 200
+    assert "level 399" in response.json()["html"]
+
+
+def test_a_second_live_preview_while_one_renders_is_told_to_wait(staff_client):
+    user = staff_client.get(reverse("admin:index")).wsgi_request.user
+    lock = preview_lock_key(user)
+    cache.add(lock, True)  # a preview of this user's, still rendering
+    response = staff_client.post(reverse("admin:notes_note_preview"), {"body": "x"})
+    assert response.status_code == 429
+    assert response["Retry-After"] == "1"
+    assert "still being made" in response.json()["error"]
+    assert cache.get(lock)  # the rendering under way keeps its lock
+    cache.delete(lock)
+    response = staff_client.post(reverse("admin:notes_note_preview"), {"body": "x"})
+    assert response.status_code == 200
+    assert cache.get(lock) is None  # released once answered
+
+
+def test_saving_a_body_too_complex_to_render_is_refused_on_the_body_field(staff_client, settings):
+    settings.RENDER_BUDGET_SECONDS = 0
+    response = staff_client.post(
+        reverse("admin:notes_note_add"),
+        {"title": "Deep", "status": "draft", "body": "*x*", "created_0": "2024-05-01",
+         "created_1": "10:00:00", "front_matter": "{}", "format": "markdown"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["body"] == [TOO_COMPLEX_IN_NO_TIME]
+    assert Note.objects.count() == 0

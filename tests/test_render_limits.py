@@ -5,11 +5,13 @@ measured in the same run (a body four times as long may take up to eight times a
 long; quadratic work takes sixteen), never with absolute figures.
 """
 
+import random
 import time
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from markdown.extensions.toc import slugify_unicode
 
 from notes import render_limits
 from notes.importers import Outcome, import_paths
@@ -17,6 +19,7 @@ from notes.linking import LinkTarget, TopicMatcher, link_html
 from notes.markdown import normalize_source, render_markdown
 from notes.models import Note
 from notes.note_rendering import PLAIN_TEXT, render_note
+from notes.plain_text import _unique_anchor
 from notes.render_limits import (
     MAX_HTML_DEPTH,
     MAX_NESTING,
@@ -193,3 +196,35 @@ def test_an_import_reports_a_file_too_complex_to_render_in_a_sentence(tmp_path, 
         "notes, or simplify its longest paragraphs and deepest nesting."
     )
     assert not Note.objects.exists()
+
+
+def _old_unique_anchor(text: str, taken: set[str]) -> str:
+    """The anchor as first written, trying _1, _2... from the start each time."""
+    base = slugify_unicode(text.lstrip(">").strip(), "-") or "section"
+    anchor, number = base, 1
+    while anchor in taken:
+        anchor = f"{base}_{number}"
+        number += 1
+    taken.add(anchor)
+    return anchor
+
+
+def test_plain_text_anchors_for_repeated_sections_are_the_same_found_faster():
+    rng = random.Random(5)
+    texts = ["小结", "小结_1", "a", "a_2", "A", "section", ""]
+    for _ in range(200):
+        old_taken: set[str] = set()
+        taken: dict[str, int] = {}
+        for text in rng.choices(texts, k=30):
+            assert _unique_anchor(text, taken) == _old_unique_anchor(text, old_taken)
+
+
+def test_plain_text_with_thousands_of_repeated_sections_renders_in_linear_time():
+    def seconds(count: int) -> float:
+        started = time.perf_counter()
+        render_note(">v0.1 多进程\n正文\n\n" * count, MATCHER, format=PLAIN_TEXT, budget=60)
+        return time.perf_counter() - started
+
+    seconds(200)
+    short = min(seconds(1000) for _ in range(2))
+    assert seconds(4000) < 8 * short

@@ -148,6 +148,8 @@ def _placeholders(text: str) -> dict[str, str]:
 # A line's container markers: quote marks and list bullets, with the space around them.
 _CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*[ \t]*")
 _CONTAINER_TOKEN = re.compile(r"[ \t]+|>|[-*+]|\d{1,9}[.)]")
+# A line that might hold more than MAX_NESTING levels (a level takes a character or more).
+_DEEP_PREFIX = re.compile(rf"^[ \t>*+\-0-9.)]{{{MAX_NESTING + 1}}}", re.MULTILINE)
 
 
 def _flatten_line(line: str) -> str:
@@ -184,36 +186,58 @@ _BLOCK_ENDING_LINE = re.compile(
 )
 
 
-def _separate_blocks(lines: list[str], fenced: list[bool]) -> tuple[list[str], list[bool]]:
+def _blocks(lines: list[str], fenced: list[bool]) -> list[tuple[int, int]]:
+    """The (first, past last) line numbers of each run of non-blank lines outside
+    fenced code: the most a Markdown paragraph, list or table can span."""
+    blocks: list[tuple[int, int]] = []
+    start = None
+    for number, line in enumerate(lines):
+        prose = not fenced[number] and line and not line.isspace()
+        if prose and start is None:
+            start = number
+        elif not prose and start is not None:
+            blocks.append((start, number))
+            start = None
+    if start is not None:
+        blocks.append((start, len(lines)))
+    return blocks
+
+
+def _separate_blocks(lines: list[str], blocks: list[tuple[int, int]]) -> list[str] | None:
     """``lines`` with a blank line after each heading, underline or rule of a block
     where re-reading the rest of the block after each would outgrow the budget (a
-    block of ten thousand headings); Markdown reads such a line as ending its block
-    either way."""
-    out_lines: list[str] = []
-    out_fenced: list[bool] = []
-    start = 0
-    while start < len(lines):
-        if fenced[start] or not lines[start].strip():
-            out_lines.append(lines[start])
-            out_fenced.append(fenced[start])
-            start += 1
-            continue
-        end = start
-        while end < len(lines) and not fenced[end] and lines[end].strip():
-            end += 1
-        endings = [n for n in range(start, end) if _BLOCK_ENDING_LINE.match(lines[n])]
-        costs = [(n, end - n) for n in endings]
-        separate = set(endings) if _over_budget(costs, end - start) else set()
-        block: list[str] = []
-        for number in range(start, end):
-            block.append(lines[number])
-            if number in separate and number + 1 < end:
-                block.append("")
-        block = _split_dense_paragraphs(block)
-        out_lines += block
-        out_fenced += [False] * len(block)
-        start = end
-    return out_lines, out_fenced
+    block of ten thousand headings; Markdown reads such a line as ending its block
+    either way), and paragraphs too dense with markup cut into pieces. None when no
+    block needs either."""
+    changed: dict[int, list[str]] = {}  # first line of a block -> its new lines
+    for start, end in blocks:
+        block = lines[start:end]
+        # A block shorter than this re-reads less than the budget's slack, however cut.
+        if end - start > SCAN_SLACK // (end - start):
+            endings = {
+                number
+                for number in range(start, end)
+                if lines[number][:1] in "#=-_* " and _BLOCK_ENDING_LINE.match(lines[number])
+            }
+            if _over_budget([(number, end - number) for number in endings], end - start):
+                block = []
+                for number in range(start, end):
+                    block.append(lines[number])
+                    if number in endings and number + 1 < end:
+                        block.append("")
+        if sum(map(len, block)) > PARAGRAPH_PIECE:
+            block = _split_dense_paragraphs(block)
+        if len(block) != end - start:
+            changed[start] = block
+    if not changed:
+        return None
+    out: list[str] = []
+    position = 0
+    for start, end in blocks:
+        if start in changed:
+            out += lines[position:start] + changed[start]
+            position = end
+    return out + lines[position:]
 
 
 # Markdown rebuilds a paragraph's text after each inline match (emphasis, code, a tag,
@@ -288,14 +312,14 @@ def _fenced_lines(lines: list[str]) -> tuple[list[bool], list[int]]:
     one makes Markdown's fence expression scan to the end of the note."""
     closers: dict[str, list[int]] = {}
     for number, line in enumerate(lines):
-        match = _FENCE_CLOSE.match(line)
+        match = line[:1] in "`~" and _FENCE_CLOSE.match(line)
         if match:
             closers.setdefault(match.group(1), []).append(number)
     fenced = [False] * len(lines)
     unclosed: list[int] = []
     number = 0
     while number < len(lines):
-        match = _FENCE_OPEN.match(lines[number])
+        match = lines[number][:1] in "`~" and _FENCE_OPEN.match(lines[number])
         if match:
             candidates = closers.get(match.group(1), [])
             after = bisect.bisect_right(candidates, number)
@@ -607,40 +631,37 @@ def bound_markdown(text: str, deadline: Deadline | None = None) -> BoundedSource
     deadline = deadline or Deadline()
     lines = text.split("\n")
     fenced, unclosed_fences = _fenced_lines(lines)
-    for number, line in enumerate(lines):
-        if not fenced[number] and line[:1] in " \t>-*+0123456789":
-            lines[number] = _flatten_line(line)
-    count = len(lines)
-    lines, fenced = _separate_blocks(lines, fenced)
-    if len(lines) != count:
+    if _DEEP_PREFIX.search(text):
+        for number, line in enumerate(lines):
+            if not fenced[number]:
+                lines[number] = _flatten_line(line)
+    blocks = _blocks(lines, fenced)
+    separated = _separate_blocks(lines, blocks)
+    if separated is not None:
+        lines = separated
         fenced, unclosed_fences = _fenced_lines(lines)
+        blocks = _blocks(lines, fenced)
     text = "\n".join(lines)
-    out: dict[int, str] = {}
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
+    out: dict[int, str] = {}
     for number in unclosed_fences[MAX_UNCLOSED:]:
-        fence = _FENCE_CLOSE.match(lines[number]) or _FENCE_OPEN.match(lines[number])
+        fence = _FENCE_OPEN.match(lines[number])
         for position in range(starts[number], starts[number] + fence.end(1)):
             out[position] = text[position]
-    # Fenced code blanked: the raw-HTML pass runs after fenced code is set aside.
-    view_parts: list[str] = []
-    block_start = None
-    for number, line in enumerate(lines + [""]):
-        prose = number < len(lines) and not fenced[number] and line.strip()
-        if prose and block_start is None:
-            block_start = number
-        if not prose and block_start is not None:
-            begin, end = starts[block_start], starts[number] - 1
-            block = text[begin:end]
-            deadline.check()
-            found: dict[int, str] = {}
-            _brackets(block, _code_spans(block, found), found, deadline)
-            out.update((begin + offset, char) for offset, char in found.items())
-            block_start = None
-        if number < len(lines):
-            view_parts.append(" " * len(line) if fenced[number] else line)
-    _HtmlScan("\n".join(view_parts), out, deadline).run()
+    for start, end in blocks:
+        deadline.check()
+        begin = starts[start]
+        block = text[begin : starts[end] - 1]
+        found: dict[int, str] = {}
+        spans = _code_spans(block, found) if "`" in block else []
+        if "[" in block:
+            _brackets(block, spans, found, deadline)
+        for offset, char in found.items():
+            out[begin + offset] = char
+    if "<" in text:
+        _HtmlScan(_without_fenced_code(text, lines, fenced), out, deadline).run()
     if not out:
         return BoundedSource(text)
     placeholders = _placeholders(text)
@@ -652,6 +673,14 @@ def bound_markdown(text: str, deadline: Deadline | None = None) -> BoundedSource
     pieces.append(text[last:])
     used = set(out.values())
     return BoundedSource("".join(pieces), {placeholders[char]: _NEUTRALISED[char] for char in used})
+
+
+def _without_fenced_code(text: str, lines: list[str], fenced: list[bool]) -> str:
+    """``text`` with its fenced code blanked, as Markdown's raw-HTML pass sees it (it
+    runs once fenced code is set aside); the same length, so positions hold."""
+    if not any(fenced):
+        return text
+    return "\n".join(" " * len(line) if fenced[n] else line for n, line in enumerate(lines))
 
 
 # --- HTML nesting ------------------------------------------------------------------------------

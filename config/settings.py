@@ -210,12 +210,18 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": int(env("CACHE_MAX_ENTRIES", "5000"))},
+            # Bounded by bytes as well as entries: a few large pages cannot fill memory.
+            "BACKEND": "notes.bounded_cache.BoundedMemoryCache",
+            "OPTIONS": {
+                "MAX_ENTRIES": int(env("CACHE_MAX_ENTRIES", "5000")),
+                "MAX_BYTES": int(env("CACHE_MAX_MB", "64")) * 1024 * 1024,
+            },
         }
     )
 }
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
+# A page larger than this is rendered for each reader rather than kept.
+PAGE_CACHE_MAX_PAGE_BYTES = int(env("PAGE_CACHE_MAX_PAGE_KB", "1024")) * 1024
 
 LOGIN_URL = "admin:login"
 # Only staff log in; a login whose ?next= is refused as unsafe lands here.

@@ -36,6 +36,6 @@ urlpatterns = [
         cached(feeds.CategoryAtomFeed()),
         name="feed-category-atom",
     ),
-    path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cached(sitemap, params=("p",)), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("notes.urls")),
 ]

@@ -13,13 +13,15 @@ import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import wraps
+from functools import lru_cache, wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import translation
 
 from .models import ContentVersion
@@ -93,24 +95,62 @@ def content_key(kind: str, shown) -> str:
 
 def page_key(request: HttpRequest, version: int, language: str) -> str:
     # The whole address, scheme and host included: some pages (map exports, feeds,
-    # the sitemap) hold absolute URLs built from the request.
+    # the sitemap) hold absolute URLs built from the request. The query string is
+    # already reduced to the parameters the page reads (kept_query).
     address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"page:{version}:{language}:{address}"
 
 
-def cache_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def kept_query(query: QueryDict, params: tuple[str, ...]) -> QueryDict:
+    """``query`` reduced to ``params``, in that order: ``?junk=1`` and ``?b=2&a=1``
+    become one page, not a cache entry each."""
+    pairs = [(name, value) for name in params for value in query.getlist(name) if value]
+    return QueryDict(urlencode(pairs))
+
+
+def _reduce_query(request: HttpRequest, params: tuple[str, ...]) -> None:
+    """Make the request hold only the parameters its page reads, so that the cache key,
+    the page and every link built from the request's address agree."""
+    if not request.META.get("QUERY_STRING"):
+        return
+    kept = kept_query(request.GET, params)
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
+
+
+def cache_for_readers(
+    view: Callable[..., HttpResponse] | None = None, *, params: tuple[str, ...] = ()
+):
     """Mark a GET page as the same for every reader who is not staff, so that
-    ReaderCacheMiddleware keeps it (with the headers the other middleware add)."""
+    ReaderCacheMiddleware keeps it (with the headers the other middleware add).
+
+    ``params`` names the query parameters the page reads; the view sees no other, so a
+    page is always the page its cache key names.
+    """
+    if view is None:
+        return lambda view: cache_for_readers(view, params=params)
 
     @wraps(view)
     def marked_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        _reduce_query(request, params)
         response = view(request, *args, **kwargs)
         user = request.user
         if request.method in {"GET", "HEAD"} and not (user.is_active and user.is_staff):
             response.for_readers = True
         return response
 
+    marked_view.reader_cache_params = params  # type: ignore[attr-defined]
     return marked_view
+
+
+@lru_cache(maxsize=2048)
+def _cached_params(urlconf: str | None, path: str) -> tuple[str, ...] | None:
+    """The parameters the page at ``path`` reads, or None for a page never cached."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    return getattr(match.func, "reader_cache_params", None)
 
 
 class ReaderCacheMiddleware:
@@ -120,7 +160,8 @@ class ReaderCacheMiddleware:
     costs the content version's query and a cache read, and no other middleware runs:
     the response was stored after all of them had added their headers (security,
     Content-Security-Policy, language, Vary). Requests with a session cookie (staff)
-    always take the whole way through.
+    always take the whole way through. Pages larger than
+    ``PAGE_CACHE_MAX_PAGE_BYTES`` are not kept.
     """
 
     def __init__(self, get_response):
@@ -137,12 +178,16 @@ class ReaderCacheMiddleware:
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not request.path.startswith(self.skipped)
         ):
-            # The language LocaleMiddleware would choose: the cookie, then Accept-Language.
-            language = translation.get_language_from_request(request)
-            key = page_key(request, content_version(), language)
-            cached = cache.get(key)
-            if cached is not None:
-                return cached
+            params = _cached_params(getattr(request, "urlconf", None), request.path_info)
+            if params is not None:
+                _reduce_query(request, params)
+                # The language LocaleMiddleware would choose: the cookie, then
+                # Accept-Language.
+                language = translation.get_language_from_request(request)
+                key = page_key(request, content_version(), language)
+                cached = cache.get(key)
+                if cached is not None:
+                    return cached
         response = self.get_response(request)
         if (
             key is not None
@@ -153,5 +198,6 @@ class ReaderCacheMiddleware:
         ):
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            if len(response.content) <= settings.PAGE_CACHE_MAX_PAGE_BYTES:
+                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
         return response

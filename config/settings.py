@@ -232,6 +232,9 @@ TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 
 NOTES_PER_PAGE = int(env("NOTES_PER_PAGE", "20"))
+# The text one import may bring in, unpacked (each note is stored with its history
+# and search entry, so this bounds how much an import can grow the database).
+IMPORT_MAX_BYTES = int(env("IMPORT_MAX_MB", "50")) * 1024 * 1024
 # A note's body taking longer to render is refused with a sentence saying so: in the
 # admin's preview, on save and in an import (notes.render_limits).
 RENDER_BUDGET_SECONDS = float(env("RENDER_BUDGET_SECONDS", "5"))

@@ -19,6 +19,8 @@ from .importers import (
     import_uploads,
     outcome_verb,
 )
+from .importers.collection import unpacked_bytes
+from .importers.limits import max_import_bytes
 from .models import Note
 
 
@@ -64,6 +66,20 @@ class ImportNotesForm(forms.Form):
         required=False,
         help_text=_("Only report what would be created, updated, skipped and refused."),
     )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        total = unpacked_bytes(files)
+        if total > max_import_bytes():
+            raise forms.ValidationError(
+                gettext(
+                    "These files hold %(total)s MiB of text once unpacked, more than the "
+                    "%(limit)s MiB one import may bring in. Nothing was imported: import "
+                    "them in several parts."
+                )
+                % {"total": f"{total / MiB:,.1f}", "limit": f"{max_import_bytes() / MiB:,.0f}"}
+            )
+        return files
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

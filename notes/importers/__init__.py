@@ -26,12 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Note
+from . import limits
 from .batching import NoteImporter
 from .collection import (
     NOTE_SUFFIXES,
     NoteInput,
     collect_paths,
     collect_uploads,
+    unpacked_bytes,
 )
 from .decoding import decode_note_bytes
 from .front_matter import FRONT_MATTER_FIELDS, as_datetime, as_name_list, split_front_matter
@@ -72,10 +74,20 @@ def import_paths(
     trim_clipping: bool = False,
 ) -> ImportReport:
     """Import files and folders (recursively), one transaction per file."""
+    items = collect_paths(paths)
+    total = sum(item.size for item in items if isinstance(item, NoteInput))
+    if total > limits.max_import_bytes():
+        return _refused_whole(limits.import_too_large(total), dry_run=dry_run)
     importer = NoteImporter(
         default_status=default_status, dry_run=dry_run, trim_clipping=trim_clipping
     )
-    return importer.run(collect_paths(paths), on_result=on_result)
+    return importer.run(items, on_result=on_result)
+
+
+def _refused_whole(reason: str, *, dry_run: bool) -> ImportReport:
+    return ImportReport(
+        dry_run=dry_run, results=[ImportResult.failed("(the whole import)", reason)]
+    )
 
 
 def import_uploads(
@@ -91,6 +103,10 @@ def import_uploads(
     ``uploader`` (a user name) is part of each note's source, so that one person's
     upload never replaces the notes another person uploaded under the same name.
     """
+    files = list(files)
+    total = unpacked_bytes(files)
+    if total > limits.max_import_bytes():
+        return _refused_whole(limits.import_too_large(total), dry_run=dry_run)
     importer = NoteImporter(
         default_status=default_status, dry_run=dry_run, trim_clipping=trim_clipping
     )

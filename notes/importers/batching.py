@@ -151,7 +151,26 @@ class NoteImporter:
             yield
             transaction.set_rollback(True)
 
+    # How often a new note's address is chosen again when another import took it first.
+    slug_attempts = 5
+
     def import_one(self, item: NoteInput, prepared: PreparedFile | None = None) -> ImportResult:
+        for _attempt in range(self.slug_attempts - 1):
+            try:
+                return self._import_one(item, prepared)
+            except _SlugTakenMeanwhile:
+                # The file's savepoint is rolled back; the slugs in use are read again.
+                self._slugs = None
+        try:
+            return self._import_one(item, prepared)
+        except _SlugTakenMeanwhile:
+            return ImportResult.failed(
+                item.label,
+                "other imports kept saving notes with the same address at the same moment; "
+                "import this file again",
+            )
+
+    def _import_one(self, item: NoteInput, prepared: PreparedFile | None = None) -> ImportResult:
         if item.size > limits.MAX_FILE_BYTES:
             return ImportResult.failed(item.label, limits.too_large(item.size))
         try:
@@ -199,11 +218,7 @@ class NoteImporter:
                     reason="already imported, by another import running at the same time",
                 )
             if "slug" in str(error):
-                return ImportResult.failed(
-                    item.label,
-                    "another import saved a note with the same address at the same moment; "
-                    "import this file again",
-                )
+                raise _SlugTakenMeanwhile from error
             return ImportResult.failed(item.label, _describe_error(error))
         except Exception as error:
             # One file's surprise must not stop the other ten thousand; its
@@ -312,7 +327,22 @@ class NoteImporter:
         same = self._titles.setdefault(note.title.casefold(), {})
         others = sorted(slug for pk, slug in same.items() if pk != note.pk)
         same[note.pk] = note.slug
-        return [f"possible duplicate of {slug} (same title)" for slug in others]
+        if not others:
+            return []
+        # A few are enough to look at: two thousand files of one title must not make
+        # a report of two million names.
+        named = ", ".join(others[:DUPLICATES_NAMED])
+        more = len(others) - DUPLICATES_NAMED
+        if more > 0:
+            return [f"possible duplicate of {named} and {more:,} more (same title)"]
+        return [f"possible duplicate of {named} (same title)"]
+
+
+DUPLICATES_NAMED = 3
+
+
+class _SlugTakenMeanwhile(Exception):
+    """Another import saved a note at the address chosen for this file's new note."""
 
 
 def _describe_error(error: Exception) -> str:

@@ -96,6 +96,24 @@ def _is_skipped(name: str) -> bool:
     return name.startswith(".")
 
 
+def unpacked_bytes(files: Iterable[Any]) -> int:
+    """The bytes that uploads hold once unpacked: a zip's members by its directory
+    (nothing is decompressed), other files by their size."""
+    total = 0
+    for upload in files:
+        if upload.name.lower().endswith(".zip"):
+            try:
+                with zipfile.ZipFile(upload) as archive:
+                    total += sum(info.file_size for info in archive.infolist())
+            except (zipfile.BadZipFile, OSError):
+                total += upload.size  # reported as unreadable when it is imported
+            finally:
+                upload.seek(0)
+        else:
+            total += upload.size
+    return total
+
+
 UPLOAD_PREFIX = "upload:"
 
 

@@ -11,5 +11,22 @@ MAX_ZIP_MEMBERS = 2000
 MAX_ZIP_BYTES = 100 * MiB
 
 
+def max_import_bytes() -> int:
+    """The text one import may hold in all, unpacked (``DJANGO_IMPORT_MAX_MB``): a note,
+    its history and its search entry each store it again, so a small zip of very
+    compressible files would otherwise grow the database a hundredfold."""
+    from django.conf import settings
+
+    return settings.IMPORT_MAX_BYTES
+
+
+def import_too_large(total: int) -> str:
+    return (
+        f"this import holds {total / MiB:,.1f} MiB of text once unpacked, more than the "
+        f"{max_import_bytes() / MiB:,.0f} MiB one import may bring in; nothing was imported. "
+        "Import it in several parts."
+    )
+
+
 def too_large(size: int) -> str:
     return f"larger than the {MAX_FILE_BYTES // MiB} MiB limit for a note ({size:,} bytes)"

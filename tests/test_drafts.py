@@ -196,3 +196,15 @@ def test_staff_without_add_permission_keep_the_plain_missing_link(client):
     page = client.get(note.get_absolute_url()).content.decode()
     assert '<a class="missing-link" title="不存在的笔记">' in page
     assert reverse("admin:notes_note_add") not in page
+
+
+def test_searching_a_category_of_drafts_reads_as_searching_an_unknown_one(
+    client, admin_client, draft_only_category
+):
+    def searched(category: str) -> str:
+        page = client.get(reverse("notes:search"), {"category": category}).content.decode()
+        return page.replace(category, "<asked>")
+
+    assert searched(draft_only_category.slug) == searched("no-such-category-zzz")
+    staff_page = admin_client.get(reverse("notes:search"), {"category": draft_only_category.slug})
+    assert "Draft in it" in staff_page.content.decode()

@@ -380,7 +380,8 @@ class TestQueryCount:
         self.build(1)
         self.build(25)
         update_index()
-        with django_assert_num_queries(7):  # 6, and the page cache's content version
+        # 6, whether the reader may see the category, and the page cache's content version.
+        with django_assert_num_queries(8):
             response = client.get(SEARCH, {"category": "category-25"})
         assert len(response.context["results"]) == 20
 

@@ -103,6 +103,7 @@ def search_notes(
 
     category_slug = clean_name(category or "")
     found_category = None
+    found_ids: set[int] = set()
     if category_slug:
         # The form sends the slug; a hand-written address may well hold the name.
         found_category = (
@@ -110,6 +111,10 @@ def search_notes(
             .order_by(Case(When(slug=category_slug, then=Value(0)), default=Value(1)))
             .first()
         )
+        found_ids = found_category.descendant_ids() if found_category is not None else set()
+        if found_category is not None and not notes.filter(category_id__in=found_ids).exists():
+            # A category of drafts only does not exist for a reader, here as on its page.
+            found_category = None
         if found_category is None:
             messages.append(_("No category “%(name)s”.") % {"name": category_slug})
 
@@ -127,7 +132,7 @@ def search_notes(
     if not results.asked or unknown:
         return results
 
-    category_ids = found_category.descendant_ids() if found_category is not None else None
+    category_ids = found_ids if found_category is not None else None
     if not terms:
         groups = list(tag_groups.values())
         if category_ids is not None:

@@ -64,6 +64,10 @@ MIDDLEWARE = [
     # First: a reader's cached page is answered before anything else runs.
     "notes.caching.ReaderCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that may answer on its own (static files, the redirect that
+    # adds a missing slash, the 400 for a refused host): every answer carries them.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,8 +75,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Records who made each change in the note history.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -153,6 +154,16 @@ def _cached_params(urlconf: str | None, path: str) -> tuple[str, ...] | None:
     return getattr(match.func, "reader_cache_params", None)
 
 
+def _host_allowed(request: HttpRequest) -> bool:
+    """Whether the request names an allowed host. A refused one is left to the
+    middleware inside, whose 400 then carries the security headers."""
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
+
+
 class ReaderCacheMiddleware:
     """First in the stack: a reader's page straight from the cache, the rest skipped.
 
@@ -179,7 +190,7 @@ class ReaderCacheMiddleware:
             and not request.path.startswith(self.skipped)
         ):
             params = _cached_params(getattr(request, "urlconf", None), request.path_info)
-            if params is not None:
+            if params is not None and _host_allowed(request):
                 _reduce_query(request, params)
                 # The language LocaleMiddleware would choose: the cookie, then
                 # Accept-Language.

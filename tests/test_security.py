@@ -98,3 +98,29 @@ def test_unsafe_next_after_login_lands_on_the_admin_index(client):
     )  # fmt: skip
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
+
+
+@pytest.mark.parametrize(
+    "url, host, status",
+    [
+        ("/notes", "testserver", 301),  # the slash added by CommonMiddleware
+        ("/", "evil.example", 400),  # a host not in ALLOWED_HOSTS
+        ("/static/css/site.css", "testserver", 200),  # served by whitenoise
+        ("/no-such-page/", "testserver", 404),
+    ],
+)
+def test_answers_made_before_any_view_carry_the_security_headers(client, url, host, status):
+    response = client.get(url, HTTP_HOST=host)
+    assert response.status_code == status
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_server_error_page_needs_no_inline_style():
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+    assert "<style" not in page
+    assert 'style="' not in page
+    assert "/static/css/error.css" in page

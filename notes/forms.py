@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .control_characters import validate_visible_name
 from .models import Note
 
 # Fields whose change by someone else makes a stale form worth stopping.
@@ -29,6 +30,18 @@ class NoteAdminForm(forms.ModelForm):
                 self.initial["tags"] = self.version_tags
         elif self.instance.pk:
             self.fields["seen_version"].initial = self.instance.version
+
+    def clean_tags(self):
+        tags = self.cleaned_data.get("tags") or []
+        for name in tags:
+            try:
+                validate_visible_name(name)
+            except forms.ValidationError as error:
+                raise forms.ValidationError(
+                    _("The tag “%(name)s”: %(error)s")
+                    % {"name": name.encode("unicode_escape").decode(), "error": error.messages[0]}
+                ) from error
+        return tags
 
     def clean(self):
         cleaned = super().clean()

@@ -153,6 +153,7 @@ def test_topic_alias_and_tag_names_with_control_characters_are_refused():
         TopicAlias(topic=topic, name="\u200b"),
         TopicAlias(topic=topic, name="锁\x1b[0m"),
         Tag(name="py\x0bthon"),
+        Category(name="\u202eesrever"),
     ]
     for instance in refused:
         with pytest.raises(ValidationError) as raised:
@@ -170,6 +171,20 @@ def test_the_admin_refuses_a_title_with_a_form_feed_with_a_sentence(staff_client
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["title"]
     assert "control character (U+000C)" in errors[0]
+    assert Note.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_tag_typed_with_a_control_character(staff_client):
+    response = staff_client.post(
+        reverse("admin:notes_note_add"),
+        {"title": "Fine", "status": "draft", "body": "kept", "tags": "ok, bad\x1btag",
+         "created_0": "2024-05-01", "created_1": "10:00:00", "front_matter": "{}",
+         "format": "markdown"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["tags"]
+    assert "control character (U+001B)" in errors[0]
     assert Note.objects.count() == 0
 
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..control_characters import validate_visible_name
 from .trees import NamedTreeNode, ancestors_of, descendant_ids, sits_below_itself
 
 
@@ -24,6 +25,7 @@ class Category(NamedTreeNode):
         return reverse("notes:category-detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
+        validate_visible_name(self.name, field="name")
         if sits_below_itself(self):
             raise ValidationError({"parent": _("A category cannot sit inside itself.")})
 

@@ -202,7 +202,8 @@ def _converter() -> markdown.Markdown:
 def _check_deadline_between_steps(md: markdown.Markdown) -> None:
     """Make every step of ``md`` check the thread's deadline before it runs: each
     processor in Python-Markdown's registries (inline patterns once per match, block
-    processors once per block), and storing raw HTML and code blocks."""
+    processors once per block), storing raw HTML and code blocks, and telling block
+    tags from inline ones."""
 
     def checked(method: Callable) -> Callable:
         @functools.wraps(method)
@@ -221,6 +222,8 @@ def _check_deadline_between_steps(md: markdown.Markdown) -> None:
         for processor in registry:
             processor.run = checked(processor.run)
     md.htmlStash.store = checked(md.htmlStash.store)
+    # Asked of every tag by the raw-HTML pass, a single step however long the note.
+    md.is_block_level = checked(md.is_block_level)
 
 
 def render_markdown(text: str, deadline: Deadline | None = None) -> RenderedMarkdown:

@@ -236,6 +236,11 @@ TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 NOTES_PER_PAGE = int(env("NOTES_PER_PAGE", "20"))
 # The text one import may bring in, unpacked (each note is stored with its history
 # and search entry, so this bounds how much an import can grow the database).
+# Live previews in the admin render at most this many at a time on one machine (keep
+# it below the number of worker processes, so readers always find one free), one per
+# user; their locks live in this folder.
+PREVIEW_SITE_SLOTS = int(env("PREVIEW_SLOTS", "1"))
+PREVIEW_LOCK_DIR = Path(env("LOCK_DIR", str(BASE_DIR / "var" / "locks")))
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_MB", "50")) * 1024 * 1024
 # A note's body taking longer to render is refused with a sentence saying so: in the
 # admin's preview, on save and in an import (notes.render_limits).

@@ -2,8 +2,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib import admin
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import path, reverse
@@ -18,7 +17,11 @@ from taggit.models import Tag as TaggitDefaultTag
 from .admin_history import compare_view, deleted_notes_view, version_changes
 from .admin_import import ImportNotesView
 from .forms import NoteAdminForm
+from .linking import explicit_link_titles
 from .models import Category, Note, NoteLink, Tag, Topic, TopicAlias
+from .note_rendering import render_note
+from .preview_slots import NoSlot, at_low_priority, preview_slot
+from .render_limits import RenderRefused
 
 # The project files tags under notes.Tag (Unicode slugs); taggit's own table stays unused.
 admin.site.unregister(TaggitDefaultTag)
@@ -195,36 +198,50 @@ class NoteAdmin(SimpleHistoryAdmin):
 def preview_markdown(model_admin: NoteAdmin, request: HttpRequest) -> JsonResponse:
     """Render unsaved Markdown, topic links included, for the admin's live preview.
 
-    One preview at a time for each user: a rendering may take the whole budget, and a
-    second request meanwhile gets 429 (the script sends it again once the first has
-    answered). A body too complex to render answers 422 with the sentence saying so.
+    One preview at a time for each user, and fewer at a time on the site than there are
+    worker processes (``notes.preview_slots``): a rendering may take the whole budget,
+    and readers must find a worker free. A request that finds no slot gets 429 (the
+    script sends it again once the first has answered). A body too complex to render
+    answers 422 with the sentence saying so.
     """
     if not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)):
         raise PermissionDenied
-    lock = preview_lock_key(request.user)
-    # Held at most a little past the budget, should this process die while rendering.
-    if not cache.add(lock, True, timeout=settings.RENDER_BUDGET_SECONDS + 5):
-        message = gettext("Your previous preview is still being made; this one follows it.")
+    try:
+        with preview_slot(settings.PREVIEW_LOCK_DIR, str(request.user.pk),
+                          settings.PREVIEW_SITE_SLOTS):  # fmt: skip
+            return _rendered_preview(request)
+    except NoSlot as busy:
+        if busy.mine:
+            message = gettext("Your previous preview is still being made; this one follows it.")
+        else:
+            message = gettext("Other previews are being made; yours follows in a moment.")
         response = JsonResponse({"error": message}, status=429)
         response["Retry-After"] = "1"
         return response
+
+
+def _rendered_preview(request: HttpRequest) -> JsonResponse:
+    note_format = request.POST.get("format")
+    note = Note(
+        body=request.POST.get("body", ""),
+        format=note_format if note_format in Note.Format.values else Note.Format.MARKDOWN,
+    )
+    # What the rendering reads from the database is read here, in the request's thread
+    # (a connection belongs to its thread); the rendering itself is a pure function.
+    wanted = explicit_link_titles(note.body)
+    render = partial(
+        render_note,
+        note.body,
+        Topic.objects.matcher(),
+        notes_by_title=Note.objects.link_targets_by_title(wanted) if wanted else None,
+        format=note.format,
+        budget=settings.RENDER_BUDGET_SECONDS,
+    )
     try:
-        note_format = request.POST.get("format")
-        note = Note(
-            body=request.POST.get("body", ""),
-            format=note_format if note_format in Note.Format.values else Note.Format.MARKDOWN,
-        )
-        try:
-            note.refresh_rendering()
-        except ValidationError as error:
-            return JsonResponse({"error": " ".join(error.messages)}, status=422)
-        return JsonResponse({"html": note.body_html})
-    finally:
-        cache.delete(lock)
-
-
-def preview_lock_key(user) -> str:
-    return f"notes:admin-preview:{user.pk}"
+        note.refresh_rendering(prepared=at_low_priority(render))
+    except RenderRefused as refused:
+        return JsonResponse({"error": gettext(refused.message) % refused.params}, status=422)
+    return JsonResponse({"html": note.body_html})
 
 
 class TopicAliasInline(admin.TabularInline):

@@ -1,9 +1,8 @@
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
-from notes.admin import preview_lock_key
 from notes.models import Note
+from notes.preview_slots import NoSlot, preview_slot
 from tests.factories import make_note
 
 pytestmark = pytest.mark.django_db
@@ -157,19 +156,44 @@ def test_live_preview_of_deep_nesting_renders(staff_client):
     assert "level 399" in response.json()["html"]
 
 
-def test_a_second_live_preview_while_one_renders_is_told_to_wait(staff_client):
+def test_a_second_live_preview_while_one_renders_is_told_to_wait(staff_client, settings, tmp_path):
+    settings.PREVIEW_LOCK_DIR = tmp_path
     user = staff_client.get(reverse("admin:index")).wsgi_request.user
-    lock = preview_lock_key(user)
-    cache.add(lock, True)  # a preview of this user's, still rendering
-    response = staff_client.post(reverse("admin:notes_note_preview"), {"body": "x"})
-    assert response.status_code == 429
-    assert response["Retry-After"] == "1"
-    assert "still being made" in response.json()["error"]
-    assert cache.get(lock)  # the rendering under way keeps its lock
-    cache.delete(lock)
-    response = staff_client.post(reverse("admin:notes_note_preview"), {"body": "x"})
-    assert response.status_code == 200
-    assert cache.get(lock) is None  # released once answered
+    url = reverse("admin:notes_note_preview")
+    with preview_slot(tmp_path, str(user.pk), site_slots=2):  # this user's, still rendering
+        response = staff_client.post(url, {"body": "x"})
+        assert response.status_code == 429
+        assert response["Retry-After"] == "1"
+        assert "still being made" in response.json()["error"]
+    assert staff_client.post(url, {"body": "x"}).status_code == 200
+    # Released once answered: the next one renders too.
+    assert staff_client.post(url, {"body": "y"}).status_code == 200
+
+
+def test_previews_wait_while_the_site_renders_as_many_as_it_allows(
+    staff_client, settings, tmp_path
+):
+    settings.PREVIEW_LOCK_DIR = tmp_path
+    settings.PREVIEW_SITE_SLOTS = 1
+    url = reverse("admin:notes_note_preview")
+    with preview_slot(tmp_path, "another-user", site_slots=1):
+        response = staff_client.post(url, {"body": "x"})
+        assert response.status_code == 429
+        assert "Other previews are being made" in response.json()["error"]
+    assert staff_client.post(url, {"body": "x"}).status_code == 200
+
+
+def test_preview_slots_are_one_per_user_and_a_few_for_the_site(tmp_path):
+    with preview_slot(tmp_path, "alice", site_slots=2):
+        with pytest.raises(NoSlot) as busy, preview_slot(tmp_path, "alice", site_slots=2):
+            pass
+        assert busy.value.mine
+        with preview_slot(tmp_path, "bob", site_slots=2):
+            with pytest.raises(NoSlot) as busy, preview_slot(tmp_path, "carol", site_slots=2):
+                pass
+            assert not busy.value.mine
+    with preview_slot(tmp_path, "carol", site_slots=2):
+        pass
 
 
 def test_saving_a_body_too_complex_to_render_is_refused_on_the_body_field(staff_client, settings):

@@ -154,16 +154,6 @@ def _cached_params(urlconf: str | None, path: str) -> tuple[str, ...] | None:
     return getattr(match.func, "reader_cache_params", None)
 
 
-def _host_allowed(request: HttpRequest) -> bool:
-    """Whether the request names an allowed host. A refused one is left to the
-    middleware inside, whose 400 then carries the security headers."""
-    try:
-        request.get_host()
-    except DisallowedHost:
-        return False
-    return True
-
-
 class ReaderCacheMiddleware:
     """First in the stack: a reader's page straight from the cache, the rest skipped.
 
@@ -190,13 +180,17 @@ class ReaderCacheMiddleware:
             and not request.path.startswith(self.skipped)
         ):
             params = _cached_params(getattr(request, "urlconf", None), request.path_info)
-            if params is not None and _host_allowed(request):
+            if params is not None:
                 _reduce_query(request, params)
                 # The language LocaleMiddleware would choose: the cookie, then
                 # Accept-Language.
                 language = translation.get_language_from_request(request)
-                key = page_key(request, content_version(), language)
-                cached = cache.get(key)
+                try:
+                    key = page_key(request, content_version(), language)
+                except DisallowedHost:
+                    # Left to the middleware inside, whose 400 carries the security headers.
+                    key = None
+                cached = cache.get(key) if key is not None else None
                 if cached is not None:
                     return cached
         response = self.get_response(request)

@@ -51,3 +51,10 @@ def make_topic(name: str, *, aliases: tuple[str, ...] | list[str] = (), **fields
     for alias in aliases:
         TopicAlias.objects.create(topic=topic, name=alias)
     return topic
+
+
+def new_note_form(**fields) -> dict:
+    """What the admin's add-note form posts for a draft, with ``fields`` changed."""
+    form = {"title": "A note", "status": "draft", "body": "kept", "created_0": "2024-05-01",
+            "created_1": "10:00:00", "front_matter": "{}", "format": "markdown"}  # fmt: skip
+    return {**form, **fields}

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from notes.models import Note
 from notes.preview_slots import NoSlot, preview_slot
-from tests.factories import make_note
+from tests.factories import make_note, new_note_form
 
 pytestmark = pytest.mark.django_db
 
@@ -200,9 +200,8 @@ def test_saving_a_body_too_complex_to_render_is_refused_on_the_body_field(staff_
     settings.RENDER_BUDGET_SECONDS = 0
     response = staff_client.post(
         reverse("admin:notes_note_add"),
-        {"title": "Deep", "status": "draft", "body": "*x*", "created_0": "2024-05-01",
-         "created_1": "10:00:00", "front_matter": "{}", "format": "markdown"},
-    )  # fmt: skip
+        new_note_form(title="Deep", body="*x*"),
+    )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["body"] == [TOO_COMPLEX_IN_NO_TIME]
     assert Note.objects.count() == 0

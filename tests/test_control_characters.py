@@ -18,7 +18,7 @@ from notes.control_characters import (
 from notes.importers import Outcome, import_paths, parse_note_text
 from notes.markdown import render_markdown
 from notes.models import Category, Note, Tag, Topic, TopicAlias
-from tests.factories import make_category, make_note, make_topic
+from tests.factories import make_category, make_note, make_topic, new_note_form
 
 # Every character XML 1.0 cannot hold, with DEL: C0 controls but tab, LF and CR.
 NOT_XML = [chr(code) for code in range(0x20) if code not in (0x09, 0x0A, 0x0D)]
@@ -165,9 +165,8 @@ def test_topic_alias_and_tag_names_with_control_characters_are_refused():
 def test_the_admin_refuses_a_title_with_a_form_feed_with_a_sentence(staff_client):
     response = staff_client.post(
         reverse("admin:notes_note_add"),
-        {"title": "Page\x0cbreak", "status": "draft", "body": "kept", "created_0": "2024-05-01",
-         "created_1": "10:00:00", "front_matter": "{}", "format": "markdown"},
-    )  # fmt: skip
+        new_note_form(title="Page\x0cbreak"),
+    )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["title"]
     assert "control character (U+000C)" in errors[0]
@@ -178,10 +177,8 @@ def test_the_admin_refuses_a_title_with_a_form_feed_with_a_sentence(staff_client
 def test_the_admin_refuses_a_tag_typed_with_a_control_character(staff_client):
     response = staff_client.post(
         reverse("admin:notes_note_add"),
-        {"title": "Fine", "status": "draft", "body": "kept", "tags": "ok, bad\x1btag",
-         "created_0": "2024-05-01", "created_1": "10:00:00", "front_matter": "{}",
-         "format": "markdown"},
-    )  # fmt: skip
+        new_note_form(title="Fine", tags="ok, bad\x1btag"),
+    )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["tags"]
     assert "control character (U+001B)" in errors[0]
@@ -192,9 +189,8 @@ def test_the_admin_refuses_a_tag_typed_with_a_control_character(staff_client):
 def test_the_admin_refuses_a_body_with_a_nul_character_with_a_sentence(staff_client):
     response = staff_client.post(
         reverse("admin:notes_note_add"),
-        {"title": "Nul", "status": "draft", "body": "a\x00b", "created_0": "2024-05-01",
-         "created_1": "10:00:00", "front_matter": "{}", "format": "markdown"},
-    )  # fmt: skip
+        new_note_form(title="Nul", body="a\x00b"),
+    )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["body"] == ["Null characters are not allowed."]
     assert Note.objects.count() == 0

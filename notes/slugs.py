@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from django.db.models import QuerySet
 from django.utils.text import slugify
 
 # A slug made from a title stays short enough to read and type: a whole sentence of a
@@ -46,37 +45,3 @@ def old_style_slug(value: str, max_length: int) -> str:
     """The slug this module made before words were separated and slugs cut short:
     recognises slugs made automatically, which ``remake_slugs`` may then remake."""
     return slugify(value, allow_unicode=True)[:max_length].strip("-_")
-
-
-def unique_slug(
-    queryset: QuerySet, value: str, *, fallback: str, max_length: int, exclude_pk=None
-) -> str:
-    """The slug of ``value``, suffixed ``-2``, ``-3``... until no other row has it."""
-    base = slugify_unicode(value, fallback=fallback, max_length=max_length)
-    if exclude_pk is not None:
-        queryset = queryset.exclude(pk=exclude_pk)
-    taken = set(queryset.filter(slug__startswith=base).values_list("slug", flat=True))
-    if base not in taken:
-        return base
-    counter = 2
-    while True:
-        suffix = f"-{counter}"
-        candidate = cut_slug(base, min(max_length, MADE_SLUG_MAX) - len(suffix)) + suffix
-        if candidate not in taken:
-            return candidate
-        counter += 1
-
-
-def fill_slug(instance, source: str, *, fallback: str) -> None:
-    """Give a model instance with an empty ``slug`` one made from ``source``, unique
-    among the rows of its model (the field's own max_length applies)."""
-    if instance.slug:
-        return
-    model = type(instance)
-    instance.slug = unique_slug(
-        model._default_manager.all(),
-        source,
-        fallback=fallback,
-        max_length=model._meta.get_field("slug").max_length,
-        exclude_pk=instance.pk,
-    )

@@ -161,7 +161,7 @@ def test_an_edit_without_the_version_it_saw_is_refused_as_stale(admin_client, se
 
 
 def test_body_diff_numbers_lines_and_marks_the_gaps_between_changes():
-    from notes.admin_history import body_diff
+    from notes.admin.history import body_diff
 
     old = "\n".join(f"line {n}" for n in range(1, 11))
     new = old.replace("line 2", "line two").replace("line 9", "line nine")

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed
 
 from ..models import Category, Note, NoteQuerySet, Tag
-from ..slugs import slugify_unicode, unique_slug
+from ..models.unique_slugs import unique_slug
+from ..slugs import slugify_unicode
 from .history import save_new_note
 from .parsed import ParsedNote
 

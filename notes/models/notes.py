@@ -37,9 +37,9 @@ from ..note_map import number_code_blocks
 from ..note_rendering import MARKDOWN, PLAIN_TEXT, RenderedNote, render_note
 from ..planner_statistics import estimated_rows
 from ..render_limits import RenderRefused
-from ..slugs import fill_slug
 from .categories import Category
 from .tags import Tag, TaggedNote, attach_tags
+from .unique_slugs import fill_slug
 
 # What finding a tag's note by id cost SQLite, in tests of a note while walking the notes
 # by date (measured on 100,000 notes; NoteQuerySet.tagged): to count it, about five; to

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..slugs import fill_slug
+from .unique_slugs import fill_slug
 
 
 def parents_of(node, tree: Mapping | None = None) -> list:

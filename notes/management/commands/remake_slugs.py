@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from notes.models import Note
-from notes.slugs import old_style_slug, unique_slug
+from notes.models.unique_slugs import unique_slug
+from notes.slugs import old_style_slug
 
 SLUG_MAX = Note._meta.get_field("slug").max_length
 

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .control_characters import validate_visible_name
-from .models import Note
+from ..control_characters import validate_visible_name
+from ..models import Note
 
 # Fields whose change by someone else makes a stale form worth stopping.
 WATCHED_FIELDS = ["title", "slug", "body", "status", "category", "excerpt", "created"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
-from .importers import (
+from ..importers import (
     MAX_FILE_BYTES,
     MAX_ZIP_BYTES,
     MAX_ZIP_MEMBERS,
@@ -19,9 +19,9 @@ from .importers import (
     import_uploads,
     outcome_verb,
 )
-from .importers.collection import unpacked_bytes
-from .importers.limits import max_import_bytes
-from .models import Note
+from ..importers.collection import unpacked_bytes
+from ..importers.limits import max_import_bytes
+from ..models import Note
 
 
 class MultipleFileInput(forms.ClearableFileInput):

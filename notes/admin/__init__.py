@@ -14,14 +14,14 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag as TaggitDefaultTag
 
-from .admin_history import compare_view, deleted_notes_view, version_changes
-from .admin_import import ImportNotesView
+from ..linking import explicit_link_titles
+from ..models import Category, Note, NoteLink, Tag, Topic, TopicAlias
+from ..note_rendering import render_note
+from ..preview_slots import NoSlot, at_low_priority, preview_slot
+from ..render_limits import RenderRefused
 from .forms import NoteAdminForm
-from .linking import explicit_link_titles
-from .models import Category, Note, NoteLink, Tag, Topic, TopicAlias
-from .note_rendering import render_note
-from .preview_slots import NoSlot, at_low_priority, preview_slot
-from .render_limits import RenderRefused
+from .history import compare_view, deleted_notes_view, version_changes
+from .imports import ImportNotesView
 
 # The project files tags under notes.Tag (Unicode slugs); taggit's own table stays unused.
 admin.site.unregister(TaggitDefaultTag)

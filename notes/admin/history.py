@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from .models import Note
+from ..models import Note
 
 COMPARED_FIELDS = ["title", "slug", "status", "category", "tag_names", "excerpt", "created"]
 # The site writes dates as 2026-12-01; the admin's default ("Dec. 1, 2026, 10:36 p.m.")

@@ -1,4 +1,9 @@
-"""Topic, alias and note changes that must reach the stored links of other notes."""
+"""What follows a change of the content: links, counts, the search index and caches.
+
+The models announce their changes (Django's own signals, and those of
+``notes.models.events``); the receivers here call the services that act on them, so
+that the models import none of those services.
+"""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -7,6 +12,7 @@ from simple_history.signals import pre_create_historical_record
 from .caching import bump_content_version
 from .counts import count_new_note, recount_subtrees, touch
 from .models import Category, Note, Tag, Topic, TopicAlias
+from .models.events import links_may_have_moved, mentions_stored
 from .relinking import notes_affected_by, schedule_relink, topic_terms
 from .search import schedule_index
 
@@ -63,6 +69,11 @@ def alias_changed(sender, instance, **kwargs):
         topic_ids=[instance.topic_id],
         terms={instance.name, getattr(instance, "_previous_name", None) or ""},
     )
+
+
+@receiver(links_may_have_moved, sender=Note)
+def relink_moved_links(sender, note_ids, **kwargs):
+    schedule_relink(note_ids=note_ids)
 
 
 @receiver(pre_delete, sender=Note)
@@ -154,8 +165,15 @@ def reindex_untagged_notes(sender, instance, **kwargs):
     schedule_index(getattr(instance, "_tagged_note_ids", ()))
 
 
-# Stored note counts of tags, categories and topics (notes.counts). Mentions are
-# recounted where they are written, in Note.store_links().
+# Stored note counts of tags, categories and topics (notes.counts).
+
+
+@receiver(mentions_stored, sender=Note)
+def recount_mentioned_topics(sender, note, topics, new, **kwargs):
+    if new:
+        count_new_note(note, topics=topics)
+    else:
+        touch(topics=topics)
 
 
 @receiver(pre_save, sender=Note)

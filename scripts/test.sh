@@ -42,6 +42,7 @@ fi
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/lint-imports --no-cache
 env -u DATABASE_URL .venv/bin/python manage.py makemigrations --check --dry-run
 
 # The PostgreSQL cluster lives in a temporary folder and is gone when the script ends.

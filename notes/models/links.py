@@ -5,20 +5,27 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .notes import Note
-from .topics import Topic
-
 
 class NoteLink(models.Model):
     """An explicit ``[[target]]`` link written in a note; no target means it is missing."""
 
-    source = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="outgoing_links")
+    source = models.ForeignKey(
+        "notes.Note", on_delete=models.CASCADE, related_name="outgoing_links"
+    )
     # A deleted target leaves the link missing, as the note's text still asks for it.
     target_note = models.ForeignKey(
-        Note, null=True, blank=True, on_delete=models.SET_NULL, related_name="incoming_links"
+        "notes.Note",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incoming_links",
     )
     target_topic = models.ForeignKey(
-        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="explicit_links"
+        "notes.Topic",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="explicit_links",
     )
     target_text = models.CharField(_("target"), max_length=200)
 

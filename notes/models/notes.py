@@ -38,7 +38,11 @@ from ..note_rendering import MARKDOWN, PLAIN_TEXT, RenderedNote, render_note
 from ..planner_statistics import estimated_rows
 from ..render_limits import RenderRefused
 from .categories import Category
+from .events import links_may_have_moved, mentions_stored
+from .links import NoteLink
+from .slug_aliases import NoteSlugAlias
 from .tags import Tag, TaggedNote, attach_tags
+from .topics import Mention, Topic
 from .unique_slugs import fill_slug
 
 # What finding a tag's note by id cost SQLite, in tests of a note while walking the notes
@@ -50,9 +54,6 @@ _BY_ID_LISTING_COST = 17
 # Set while an import runs, so ten thousand saves do not each look for links waiting
 # for their title (see NoteQuerySet.waiting_links_resolved_at_end).
 _NEW_TITLES: ContextVar[set[str] | None] = ContextVar("new_titles", default=None)
-
-# Topics, mentions, links and old slugs point at Note, so their modules import this one:
-# the methods below import them when they run.
 
 
 class NoteQuerySet(models.QuerySet):
@@ -85,13 +86,12 @@ class NoteQuerySet(models.QuerySet):
         finally:
             _NEW_TITLES.reset(token)
         if titles:
-            from ..relinking import schedule_relink
-            from .links import NoteLink
-
             waiting = NoteLink.objects.annotate(lower_text=Lower("target_text")).filter(
                 target_note=None, target_topic=None, lower_text__in=titles
             )
-            schedule_relink(note_ids=set(waiting.values_list("source_id", flat=True)))
+            links_may_have_moved.send(
+                sender=Note, note_ids=set(waiting.values_list("source_id", flat=True))
+            )
 
     # Set by with_tags(); carried through every clone like Django's own prefetch lookups.
     _with_tags = False
@@ -341,8 +341,6 @@ class Note(models.Model):
         adding = self._state.adding and self.pk is None
         super().save(*args, **kwargs)
         if slug_changed:
-            from .slug_aliases import NoteSlugAlias
-
             # The old address keeps working: it redirects here (see NoteSlugAlias).
             NoteSlugAlias.objects.update_or_create(slug=self._loaded_slug, defaults={"note": self})
             NoteSlugAlias.objects.filter(note=self, slug=self.slug).delete()
@@ -351,11 +349,11 @@ class Note(models.Model):
         if self._loaded_title is None and new_titles is not None:
             new_titles.add(self.title.casefold())
         elif title_changed or slug_changed or self._loaded_title is None:
-            from ..relinking import schedule_relink
-
             # Notes that link here by the old title or address, or waited for this one,
             # follow along.
-            schedule_relink(note_ids=self.linking_note_ids(self._loaded_title))
+            links_may_have_moved.send(
+                sender=Note, note_ids=self.linking_note_ids(self._loaded_title)
+            )
         self._loaded_title = self.title
         self._loaded_slug = self.slug
 
@@ -404,8 +402,6 @@ class Note(models.Model):
     ) -> RenderedNote:
         """The body rendered and linked: ``prepared`` if it was made from the body as it
         is, else made now. A body too complex to render is the body's ValidationError."""
-        from .topics import Topic
-
         if prepared is not None and prepared.made_for(
             self.body, self.format, self.title, self.link_every_section
         ):
@@ -465,10 +461,6 @@ class Note(models.Model):
 
     def store_links(self, links: LinkResult, *, replace: bool = True) -> None:
         """Replace this note's mention and link rows with what its last rendering found."""
-        from ..counts import count_new_note, touch
-        from .links import NoteLink
-        from .topics import Mention
-
         old_topics = set()
         if replace:
             old_topics = set(self.mentions.values_list("topic_id", flat=True))
@@ -491,16 +483,18 @@ class Note(models.Model):
         ] + [NoteLink(source_id=self.pk, target_text=text[:200]) for text in links.missing]
         if new_links:
             NoteLink.objects.bulk_create(new_links)
-        if replace:
-            # Only a topic gained or lost changes how many notes mention it.
-            touch(topics=old_topics.symmetric_difference(links.mentions))
-        else:
-            count_new_note(self, topics=links.mentions)
+        # Only a topic gained or lost changes how many notes mention it.
+        mentions_stored.send(
+            sender=Note,
+            note=self,
+            topics=old_topics.symmetric_difference(links.mentions)
+            if replace
+            else set(links.mentions),
+            new=not replace,
+        )
 
     def linking_note_ids(self, old_title: str | None) -> set[int]:
         """Notes whose ``[[links]]`` point, or may now point, at this note."""
-        from .links import NoteLink
-
         titles = {self.title.casefold()} | ({old_title.casefold()} if old_title else set())
         return set(
             NoteLink.objects.annotate(lower_text=Lower("target_text"))

@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .notes import Note
-
 
 class NoteSlugAlias(models.Model):
     """An address a note had before its slug changed: it redirects to the note.
@@ -17,7 +15,7 @@ class NoteSlugAlias(models.Model):
 
     slug = models.SlugField(_("old slug"), max_length=200, unique=True, allow_unicode=True)
     note = models.ForeignKey(
-        Note, verbose_name=_("note"), on_delete=models.CASCADE, related_name="old_slugs"
+        "notes.Note", verbose_name=_("note"), on_delete=models.CASCADE, related_name="old_slugs"
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 

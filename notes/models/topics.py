@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from ..control_characters import html_with_terminal_colours, validate_visible_name
 from ..linking import LinkTarget, TopicMatcher, link_html
 from ..markdown import render_markdown
-from .notes import Note
 from .trees import NamedTreeNode, descendant_ids, sits_below_itself
 
 _MATCHER_CACHE: dict[str, tuple[tuple, TopicMatcher]] = {}
@@ -172,7 +171,7 @@ class TopicAlias(models.Model):
 class Mention(models.Model):
     """How often a note mentions a topic, and the sentence of its first mention."""
 
-    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="mentions")
+    note = models.ForeignKey("notes.Note", on_delete=models.CASCADE, related_name="mentions")
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="mentions")
     count = models.PositiveIntegerField(default=1)
     snippet = models.TextField(blank=True)

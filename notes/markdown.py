@@ -14,7 +14,6 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import ClassVar
 
 import markdown
 import nh3
@@ -39,24 +38,30 @@ EXTENSIONS = [
 ]
 
 
-class StyleTableOnceFormatter(HtmlFormatter):
-    """Pygments' HTML formatter, which builds its style's token-to-class table for
-    every code block (a third of the highlighting time); built once per style here.
-    It checks the rendering's deadline as it goes: a code block of megabytes takes
-    seconds to highlight."""
-
-    _tables: ClassVar[dict[tuple, tuple[dict, dict]]] = {}
+class DeadlineCheckingFormatter(HtmlFormatter):
+    """Pygments' HTML formatter, checking the rendering's deadline as it goes: a code
+    block of megabytes takes seconds to highlight."""
 
     def format(self, tokensource, outfile):
         return super().format(_checking_deadline(tokensource), outfile)
 
-    def _create_stylesheet(self) -> None:
-        key = (self.style, self.classprefix)
-        if key not in self._tables:
-            super()._create_stylesheet()
-            self._tables[key] = (self.ttype2class, self.class2style)
-        ttype2class, class2style = self._tables[key]
-        self.ttype2class, self.class2style = dict(ttype2class), dict(class2style)
+
+def code_formatter(**options: object) -> HtmlFormatter:
+    """The formatter for these options, made once and shared.
+
+    Making a formatter builds its style's token-to-class table, a quarter of the time
+    a note full of code takes to render; and one is made for every code block. A
+    formatter keeps no state between calls of ``format()``, so one instance serves
+    every block and every thread.
+    """
+    return _shared_formatter(
+        tuple(sorted((key, tuple(v) if isinstance(v, list) else v) for key, v in options.items()))
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_formatter(options: tuple[tuple[str, object], ...]) -> HtmlFormatter:
+    return DeadlineCheckingFormatter(**dict(options))
 
 
 def _checking_deadline(tokens: Iterable) -> Iterator:
@@ -70,7 +75,7 @@ EXTENSION_CONFIGS = {
     "markdown.extensions.codehilite": {
         "css_class": "highlight",
         "guess_lang": False,
-        "pygments_formatter": StyleTableOnceFormatter,
+        "pygments_formatter": code_formatter,
     },
     "markdown.extensions.toc": {
         # The default slugify drops every non-ASCII character, leaving Chinese headings

@@ -32,7 +32,7 @@ from .markdown import (
     CJK_CHARACTERS,
     CJK_PUNCTUATION,
     RenderedMarkdown,
-    StyleTableOnceFormatter,
+    code_formatter,
     sanitize_html,
 )
 from .render_limits import Deadline, bound_html_nesting, deadline_in_effect
@@ -366,7 +366,7 @@ def _render(text: str, deadline: Deadline) -> RenderedMarkdown:
     anchors: dict[str, int] = {}
     headings: list[tuple[int, str, str]] = []
     parts: list[str] = []
-    formatter = StyleTableOnceFormatter(cssclass="highlight", wrapcode=True)
+    formatter = code_formatter(cssclass="highlight", wrapcode=True)
     after_code = False
     for block in blocks:
         deadline.check()

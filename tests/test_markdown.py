@@ -137,15 +137,25 @@ def test_a_note_renders_the_same_after_others_were_rendered():
 def test_code_is_highlighted_exactly_as_pygments_own_formatter_does():
     from markdown.extensions.codehilite import CodeHilite
 
-    from notes.markdown import StyleTableOnceFormatter
+    from notes.markdown import code_formatter
 
     code = "def closure(x):\n    # 闭包\n    return lambda y: x + y  # type: ignore\n"
     options = {"css_class": "highlight", "guess_lang": False, "lang": "python"}
     plain = CodeHilite(code, **options).hilite()
-    for _ in range(2):  # the second time from the stored table
-        fast = CodeHilite(code, pygments_formatter=StyleTableOnceFormatter, **options).hilite()
+    for _ in range(2):  # the second time from the shared formatter
+        fast = CodeHilite(code, pygments_formatter=code_formatter, **options).hilite()
         assert fast == plain
     assert '<span class="k">def</span>' in plain
+
+
+def test_one_formatter_serves_every_code_block_with_the_same_options():
+    from notes.markdown import code_formatter
+
+    first = code_formatter(cssclass="highlight", hl_lines=[1, 2], lang_str="language-python")
+    again = code_formatter(lang_str="language-python", hl_lines=[1, 2], cssclass="highlight")
+    other = code_formatter(cssclass="highlight", lang_str="language-bash")
+    assert first is again
+    assert other is not first
 
 
 def test_shebang_and_coding_lines_are_never_headings():

@@ -30,9 +30,13 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+# "production" turns on HTTPS-only cookies, HSTS and the redirect to HTTPS, and refuses
+# to start without a secret key; anything else is a local set-up.
 PRODUCTION = env("ENV", "development").lower() == "production"
+# Django's debug pages, with tracebacks: never on a server others can reach.
 DEBUG = env_bool("DEBUG", default=False)
 
+# Signs sessions and CSRF tokens: 50 or more random characters, required in production.
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
@@ -41,7 +45,10 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-local-development-key-not-for-production"  # noqa: S105
 
 LOCAL_HOSTS = "localhost,127.0.0.1,[::1],testserver"
+# The host names the site answers to; a request for any other gets 400.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else LOCAL_HOSTS)
+# Origins trusted for posted forms (the admin's) besides the site's own address, as
+# https://notes.example.com.
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -86,7 +93,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Wrong passwords in a row, for one user from one address, before that admin login
+# is locked.
 AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+# How many hours the lock lasts.
 AXES_COOLOFF_TIME = float(env("LOGIN_COOLOFF_HOURS", "1"))  # hours
 # Lock the pair, so one person's typos do not lock out everyone behind the same proxy.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -134,7 +144,8 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
-# PostgreSQL when DATABASE_URL is set (the name every host uses), else embedded SQLite.
+# PostgreSQL when DATABASE_URL is set (the name every host uses), else embedded SQLite;
+# only postgres:// addresses are accepted.
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 if DATABASE_URL:
     import dj_database_url
@@ -151,6 +162,7 @@ if DATABASE_URL:
     # registers psycopg type handlers, which mean nothing to SQLite.
     INSTALLED_APPS.append("django.contrib.postgres")
 else:
+    # Where the embedded SQLite database lives (its folder is made if missing).
     SQLITE_PATH = Path(env("SQLITE_PATH", str(BASE_DIR / "var" / "db.sqlite3")))
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
 
@@ -182,12 +194,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The time zone dates are shown in.
 TIME_ZONE = env("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Where `manage.py collectstatic` gathers the CSS, scripts and images for production.
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
@@ -205,7 +219,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Local memory by default; Redis, shared by every worker, when REDIS_URL is set.
+# Local memory by default; Redis, shared by every worker, when REDIS_URL is set
+# (redis://host:6379/0): the page cache, cached cards and page parts live there.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
@@ -215,12 +230,16 @@ CACHES = {
             # Bounded by bytes as well as entries: a few large pages cannot fill memory.
             "BACKEND": "notes.bounded_cache.BoundedMemoryCache",
             "OPTIONS": {
+                # Without Redis: how many pages, cards and page parts each worker keeps.
                 "MAX_ENTRIES": int(env("CACHE_MAX_ENTRIES", "5000")),
+                # Without Redis: how many megabytes of them each worker keeps (the least
+                # recently read go first).
                 "MAX_BYTES": int(env("CACHE_MAX_MB", "64")) * 1024 * 1024,
             },
         }
     )
 }
+# How long a reader's cached page may live; every change retires them all at once anyway.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
 # A page larger than this is rendered for each reader rather than kept.
 PAGE_CACHE_MAX_PAGE_BYTES = int(env("PAGE_CACHE_MAX_PAGE_KB", "1024")) * 1024
@@ -233,24 +252,29 @@ TAGGIT_CASE_INSENSITIVE = True
 # Chinese tag names (并发, 协程) need their characters in the slug.
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 
+# Notes on each page of a list.
 NOTES_PER_PAGE = int(env("NOTES_PER_PAGE", "20"))
-# The text one import may bring in, unpacked (each note is stored with its history
-# and search entry, so this bounds how much an import can grow the database).
 # Live previews in the admin render at most this many at a time on one machine (keep
 # it below the number of worker processes, so readers always find one free), one per
-# user; their locks live in this folder.
+# user.
 PREVIEW_SITE_SLOTS = int(env("PREVIEW_SLOTS", "1"))
+# The folder of the preview slots' lock files, shared by every worker of the machine.
 PREVIEW_LOCK_DIR = Path(env("LOCK_DIR", str(BASE_DIR / "var" / "locks")))
+# The text one import may bring in, in megabytes unpacked (each note is stored with its
+# history and search entry, so this bounds how much an import can grow the database);
+# a larger import is refused whole.
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_MB", "50")) * 1024 * 1024
 # A note's body taking longer to render is refused with a sentence saying so: in the
 # admin's preview, on save and in an import (notes.render_limits).
 RENDER_BUDGET_SECONDS = float(env("RENDER_BUDGET_SECONDS", "5"))
 
 if PRODUCTION:
+    # Redirect HTTP to HTTPS; off leaves that to the proxy in front.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # How long browsers remember to come back only over HTTPS (HSTS), in seconds.
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -261,5 +285,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The least severe messages written to the console: DEBUG, INFO, WARNING, ERROR.
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }

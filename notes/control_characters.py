@@ -181,7 +181,7 @@ def _needs_cleaning(html: str) -> bool:
     )
 
 
-def _is_not_text(reference: re.Match) -> bool:
+def _is_not_text(reference: re.Match[str]) -> bool:
     hexadecimal, decimal = reference.groups()
     code = int(hexadecimal, 16) if hexadecimal else int(decimal)
     return code > 0x10FFFF or bool(_NOT_TEXT.match(chr(code)))

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urlencode
 
 from .render_limits import Deadline
@@ -30,6 +31,9 @@ VOID_TAGS = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "col",
 
 _WORD = "A-Za-z0-9_"
 _END = ""  # trie key that marks the end of a term
+# A trie of terms: each character leads to the node after it; _END, where a term ends,
+# to whether that term ends on a word character (so it must end at a word boundary).
+_Trie = dict[str, Any]
 _EXPLICIT_LINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]")
 # Code blocks hold no links and most of a code-heavy note's tags (one span per token):
 # they are set aside before parsing and put back untouched. Sanitised HTML has no
@@ -134,11 +138,11 @@ class TopicMatcher:
         return list(self._terms_by_target.get(target, ()))
 
     @staticmethod
-    def _compile(targets: Mapping[str, LinkTarget]) -> re.Pattern | None:
+    def _compile(targets: Mapping[str, LinkTarget]) -> re.Pattern[str] | None:
         if not targets:
             return None
-        latin: dict = {}
-        other: dict = {}
+        latin: _Trie = {}
+        other: _Trie = {}
         for term in targets:
             node = latin if _is_word_char(term[0]) else other
             for char in term:
@@ -180,7 +184,7 @@ def _touches_cjk(text: str, start: int, end: int) -> bool:
     return bool(_CJK.match(before) or _CJK.match(after))
 
 
-def _trie_pattern(node: dict) -> str:
+def _trie_pattern(node: _Trie) -> str:
     alternatives = []
     for char in sorted(key for key in node if key != _END):
         step = r"\s+" if char == " " else re.escape(char)
@@ -276,9 +280,9 @@ class _Linker(HTMLParser):
         self.block_length = 0
 
     # Tags are written back exactly as they came; only text is rewritten.
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.deadline.check()
-        self.out.append(self.get_starttag_text())
+        self.out.append(self._starttag_text())
         if tag in BLOCK_TAGS:
             self._end_block()
         if tag in VOID_TAGS:
@@ -291,10 +295,15 @@ class _Linker(HTMLParser):
             self.skip_depth += 1
         self.stack.append(tag)
 
-    def handle_startendtag(self, tag, attrs):
-        self.out.append(self.get_starttag_text())
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self._starttag_text())
 
-    def handle_endtag(self, tag):
+    def _starttag_text(self) -> str:
+        text = self.get_starttag_text()
+        assert text is not None  # the parser sets it before it reports a start tag
+        return text
+
+    def handle_endtag(self, tag: str) -> None:
         self.out.append(f"</{tag}>")
         if tag in BLOCK_TAGS:
             self._end_block()
@@ -309,15 +318,15 @@ class _Linker(HTMLParser):
             if open_tag == tag:
                 break
 
-    def handle_entityref(self, name):  # only reached with convert_charrefs=False
+    def handle_entityref(self, name: str) -> None:  # only reached with convert_charrefs=False
         self.out.append(f"&{name};")
 
-    def handle_comment(self, data):
+    def handle_comment(self, data: str) -> None:
         if data.startswith(_PLACEHOLDER_PREFIX):
             self._end_block()
             self.out.append(self.set_aside[int(data[len(_PLACEHOLDER_PREFIX) :])])
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         self.deadline.check()
         if self.skip_depth:
             self.out.append(html.escape(data, quote=False))
@@ -369,7 +378,7 @@ class _Linker(HTMLParser):
             offset = self.block_length
             self.pending_snippets.setdefault(target.key, (offset + start, offset + end))
 
-    def _explicit_link(self, match: re.Match) -> str:
+    def _explicit_link(self, match: re.Match[str]) -> str:
         wanted = match.group(1).strip()
         label = (match.group(2) or wanted).strip()
         target = self.matcher.target_for(wanted)
@@ -420,7 +429,7 @@ def hide_note_links(linked_html: str, hidden_urls: Iterable[str]) -> str:
     if not hidden or "note-link" not in linked_html:
         return linked_html
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         if match["href"] not in hidden:
             return match.group()
         return f'<a class="missing-link" title="{match["title"]}">{match["label"]}</a>'
@@ -440,7 +449,7 @@ def offer_missing_notes(linked_html: str, add_url: str) -> str:
     if "missing-link" not in linked_html:
         return linked_html
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         href = f"{add_url}?{urlencode({'title': html.unescape(match['title'])})}"
         return (
             f'<a class="missing-link create-note" title="{match["title"]}" '
@@ -475,7 +484,7 @@ def link_html(
     """
     set_aside: list[str] = []
 
-    def set_block_aside(match: re.Match) -> str:
+    def set_block_aside(match: re.Match[str]) -> str:
         set_aside.append(match.group())
         return f"<!--{_PLACEHOLDER_PREFIX}{len(set_aside) - 1}-->"
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import TypedDict, Unpack
 from urllib.parse import urlencode
 
 
@@ -36,7 +38,7 @@ class MapNode:
         return max(self.all_notes - self.notes, 0)
 
 
-def walk_map(roots: list[MapNode]):
+def walk_map(roots: list[MapNode]) -> Iterator[MapNode]:
     """Every node of the tree, parents before their children."""
     stack = list(reversed(roots))
     seen: set[int] = set()
@@ -184,7 +186,7 @@ def layout_tree(
         seen.add(node.key)
         max_depth = max(max_depth, depth)
         is_folded = node.key in folded and bool(node.children)
-        placed_children = []
+        placed_children: list[PlacedNode] = []
         for child in [] if is_folded else node.children:
             if child.key not in seen:  # each topic once, even if two branches reach it
                 placed_children.append(place(child, depth + 1))
@@ -219,10 +221,11 @@ def layout_tree(
             aliases=tuple(node.aliases),
             counted=node.counted,
         )
-        for child in placed_children:
+        for placed_child in placed_children:
             edges.append(
-                Edge(placed.x + placed.radius, placed.y, child.x - child.radius, child.y,
-                     related=child.related)
+                Edge(placed.x + placed.radius, placed.y,
+                     placed_child.x - placed_child.radius, placed_child.y,
+                     related=placed_child.related)
             )  # fmt: skip
         nodes.append(placed)
         return placed
@@ -237,7 +240,19 @@ def layout_tree(
     return MapLayout(nodes=nodes, edges=edges, width=width, height=height)
 
 
-def fold_layout(roots: list[MapNode], fold: str, **options) -> tuple[MapLayout, list[str]]:
+class LayoutOptions(TypedDict, total=False):
+    """The keyword arguments of ``layout_tree`` that ``fold_layout`` passes on."""
+
+    related_keys: frozenset[int]
+    current_key: int | None
+    column_width: int
+    label_room: int
+    count_room: int
+
+
+def fold_layout(
+    roots: list[MapNode], fold: str, **options: Unpack[LayoutOptions]
+) -> tuple[MapLayout, list[str]]:
     """Lay out ``roots`` with the branches named in ``fold`` ("slug,slug") folded, each
     node that has children given the address that folds or unfolds it; returns the
     layout and the slugs actually folded."""
@@ -261,7 +276,7 @@ def label_segments(label: str, links: list[tuple[str, str]]) -> tuple[tuple[str,
     the rest of the label has no link of its own ("")."""
     pieces: list[tuple[str, str]] = []
     position = 0
-    spans = []
+    spans: list[tuple[int, int, str]] = []
     for text, url in links:
         start = label.find(text)
         overlaps = any(start < end and start + len(text) > begin for begin, end, _ in spans)

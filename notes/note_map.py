@@ -53,7 +53,7 @@ def first_sentence(text: str, limit: int = SENTENCE_CHARS) -> str:
 class _OutlineParser(HTMLParser):
     """Walks rendered note HTML once, building the outline as it goes."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.root = OutlineItem("root", "")
         self.sections: list[OutlineItem] = [self.root]  # open headings, outermost first
@@ -79,7 +79,7 @@ class _OutlineParser(HTMLParser):
         parent = self.items[-1] if self.items else self.section
         parent.children.append(item)
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         if self.skip:
             if tag in {"table", "a", "sup"}:
@@ -134,7 +134,7 @@ class _OutlineParser(HTMLParser):
         if self.capture is not None:
             self.capture_depth += 1
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if self.skip:
             if tag in {"table", "a", "sup"}:
                 self.skip -= 1
@@ -161,7 +161,7 @@ class _OutlineParser(HTMLParser):
         if self.capture is not None and self.capture_depth:
             self.capture_depth -= 1
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self.skip:
             return
         if self.capture is not None:
@@ -216,7 +216,7 @@ _PRE_BLOCK = re.compile(r"(<pre\b[^>]*>)(.*?)</pre>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
-def _first_code_line(match: re.Match) -> str:
+def _first_code_line(match: re.Match[str]) -> str:
     # Highlighted code is a span per token: only its first line shows on the map, so the
     # rest is dropped before parsing rather than walked tag by tag.
     text = _TAG.sub("", match.group(2))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .language import main_language
 from .linking import LinkResult, LinkTarget, TopicMatcher, link_html
@@ -28,7 +29,7 @@ _TAG = re.compile(r"<[^>]*>")
 class RenderedNote:
     body: str  # the text it was made from, to tell whether it still applies
     html: str
-    headings: list[list]
+    headings: list[list[Any]]  # [level, anchor id, text], lists as JSON stores them
     excerpt: str
     links: LinkResult
     # The readable text, for the excerpt and the search index (one sanitiser pass for both).

@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from markdown.htmlparser import htmlparser as markdown_htmlparser
+import markdown.htmlparser
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 DEFAULT_BUDGET_SECONDS = 5.0
@@ -160,7 +160,9 @@ def _flatten_line(line: str) -> str:
     """``line`` with its container prefix cut to MAX_NESTING levels (four columns of
     indentation, or a marker, a level): indentation first, then the markers past the
     limit. The line itself when it is within them."""
-    prefix = _CONTAINER_PREFIX.match(line).group()
+    match = _CONTAINER_PREFIX.match(line)
+    assert match is not None  # every part of it is optional: it matches any line
+    prefix = match.group()
     tokens = _CONTAINER_TOKEN.findall(prefix)
     markers = sum(1 for token in tokens if token[0] not in " \t")
     columns = len(prefix.expandtabs(4)) - markers
@@ -395,7 +397,9 @@ def _code_spans(block: str, out: dict[int, str]) -> list[tuple[int, int]]:
             spans.append((runs[index][0], runs[end][1]))
             index = end + 1
     for start in _over_budget(unclosed, len(block)):
-        for position in range(start, _TICKS.match(block, start).end()):
+        ticks = _TICKS.match(block, start)
+        assert ticks is not None  # a run of backticks starts there
+        for position in range(start, ticks.end()):
             out[position] = "`"
     return spans
 
@@ -463,7 +467,9 @@ def _brackets(
 
 # Python-Markdown's copy of html.parser, patched (markdown/htmlparser.py): the expression
 # its raw-HTML pass uses to find where a start tag ends.
-_START_TAG_END = markdown_htmlparser.locatestarttagend_tolerant
+# The ignore: types-Markdown types that copy as html.parser, not exported, and typeshed
+# leaves out html.parser's private expressions such as this one.
+_START_TAG_END: re.Pattern[str] = markdown.htmlparser.htmlparser.locatestarttagend_tolerant  # type: ignore[attr-defined]
 _HTML_OPENER = re.compile(r"<(?:[A-Za-z]|/[A-Za-z]|!|\?)")
 _COMMENT_CLOSE = re.compile(r"--!?>")
 _SECTION_CLOSE = re.compile(r"\]\s*\]\s*>")
@@ -539,7 +545,9 @@ class _HtmlScan:
         if self.unclosed_stretch_end > position and self.unclosed_in_stretch >= MAX_UNCLOSED:
             self._unclosed(position, position)
             return position + 1
-        end = _START_TAG_END.match(view, position).end()
+        match = _START_TAG_END.match(view, position)
+        assert match is not None  # _HTML_OPENER found "<" and a letter there
+        end = match.end()
         after = view[end : end + 1]
         if after == ">" or view.startswith("/>", end):
             self._opened(position)
@@ -550,7 +558,9 @@ class _HtmlScan:
         return max(end, position + 1)  # read as text up to where the tag stopped
 
     def _opened(self, position: int) -> None:
-        name = _TAG_NAME.match(self.view, position).group(1).lower()
+        match = _TAG_NAME.match(self.view, position)
+        assert match is not None  # _HTML_OPENER found "<" and a letter there
+        name = match.group(1).lower()
         if name not in _INLINE_EXCLUDED:
             self.open_inline.append(name)
             self.paragraph_tags.append(position)
@@ -559,7 +569,9 @@ class _HtmlScan:
         if position > self.last_gt:
             self._unclosed(position, len(self.view))
             return position + 2
-        name = _TAG_NAME.match(self.view, position).group(1).lower()
+        match = _TAG_NAME.match(self.view, position)
+        assert match is not None  # _HTML_OPENER found "</" and a letter there
+        name = match.group(1).lower()
         for index in range(len(self.open_inline) - 1, -1, -1):
             if self.open_inline[index] == name:
                 del self.open_inline[index:]
@@ -596,7 +608,7 @@ class _HtmlScan:
             return position + 1
         return closed + len(closer)
 
-    def _search(self, pattern: re.Pattern, key: str, start: int) -> int:
+    def _search(self, pattern: re.Pattern[str], key: str, start: int) -> int:
         """The end of ``pattern`` after ``start``, -1 if none; a failed search is not
         repeated from a later place (Markdown remembers it for comments too)."""
         if start >= self.no_close_after.get(key, len(self.view) + 1):
@@ -652,6 +664,7 @@ def bound_markdown(text: str, deadline: Deadline | None = None) -> BoundedSource
     out: dict[int, str] = {}
     for number in unclosed_fences[MAX_UNCLOSED:]:
         fence = _FENCE_OPEN.match(lines[number])
+        assert fence is not None  # _fenced_lines found an opening fence on that line
         for position in range(starts[number], starts[number] + fence.end(1)):
             out[position] = text[position]
     for start, end in blocks:

@@ -132,7 +132,7 @@ def _detect(raw: bytes) -> tuple[str, str]:
         raise NoteFileError(f"not text in {ACCEPTED}: cannot decode it")
     # Short Chinese texts decode without error as GB18030, Big5 and even UTF-16; the
     # reading made of everyday characters is the one the author wrote.
-    score, chaos, text, encoding = max(readings, key=lambda reading: reading[0])
+    _, chaos, text, encoding = max(readings, key=lambda reading: reading[0])
     name = _NAMES[encoding]
     if (
         chaos > MAX_CHAOS

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 from django.utils import timezone
+from yaml.nodes import Node
 
 from .parsed import NoteFileError
 from .text_lines import drop_one_line_break, lines_of
@@ -27,7 +28,7 @@ class _QuotedName(str):
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         # Aliases let a few hundred bytes expand into gigabytes once the data is
         # copied into JSON; notes have no use for them.
         if self.check_event(yaml.AliasEvent):
@@ -56,7 +57,14 @@ _FrontMatterLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
-class _FastFrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+try:
+    from yaml import CSafeLoader as _SafeLoaderBase
+except ImportError:  # PyYAML built without libyaml: the same loader, in Python
+    # The ignore: the stubs have CSafeLoader and SafeLoader as unrelated classes.
+    from yaml import SafeLoader as _SafeLoaderBase  # type: ignore[assignment]
+
+
+class _FastFrontMatterLoader(_SafeLoaderBase):
     """libyaml, ten times faster, for front matter that cannot hold an alias."""
 
 
@@ -77,7 +85,7 @@ def _load_front_matter(raw: str) -> Any:
 _TOO_DEEP = "the front matter is nested too deeply (lists or maps inside each other)"
 
 
-def split_front_matter(text: str) -> tuple[dict | None, str]:
+def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str]:
     """Split ``---`` YAML front matter from the body; ``None`` when there is none.
 
     The body is returned exactly as written below the closing ``---``, except for

@@ -105,7 +105,7 @@ def parse_query(text: str, matcher: TopicMatcher | None = None) -> list[QueryTer
     """
     words = _query_words(text)
     terms: list[QueryTerm] = []
-    seen: set = set()
+    seen: set[tuple[str, int] | str] = set()
     position = 0
     while position < len(words):
         term, size = QueryTerm(*words[position]), 1

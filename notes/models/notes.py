@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
-from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -41,7 +40,7 @@ from .categories import Category
 from .events import links_may_have_moved, mentions_stored
 from .links import NoteLink
 from .slug_aliases import NoteSlugAlias
-from .tags import Tag, TaggedNote, attach_tags
+from .tags import Tag, TaggedNote
 from .topics import Mention, Topic
 from .unique_slugs import fill_slug
 
@@ -93,31 +92,6 @@ class NoteQuerySet(models.QuerySet):
                 sender=Note, note_ids=set(waiting.values_list("source_id", flat=True))
             )
 
-    # Set by with_tags(); carried through every clone like Django's own prefetch lookups.
-    _with_tags = False
-
-    def with_tags(self) -> NoteQuerySet:
-        """Each note's tags, sorted by name, fetched in one query as ``note.tag_list``.
-
-        taggit's own prefetch (``prefetch_related("tags")``) builds a filtered queryset
-        per note before using what it fetched, and Django's prefetch machinery builds
-        two model instances per tag: on a list page that cost more than all its SQL.
-        """
-        clone = self._chain()
-        clone._with_tags = True
-        return clone
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._with_tags = self._with_tags
-        return clone
-
-    def _fetch_all(self) -> None:
-        fetching = self._result_cache is None
-        super()._fetch_all()
-        if fetching and self._with_tags and self._iterable_class is ModelIterable:
-            attach_tags(self._result_cache)
-
     def tagged(self, *groups: Sequence[Tag], reading: int, counting: bool = False) -> NoteQuerySet:
         """Notes carrying a tag of each of ``groups``, for a caller that reads up to
         ``reading`` of them newest first (a page), or counts up to ``reading``.
@@ -150,11 +124,10 @@ class NoteQuerySet(models.QuerySet):
         return notes
 
     def for_listing(self) -> NoteQuerySet:
-        """What list pages show, without the (large) bodies and with one query for tags."""
-        return (
-            self.select_related("category")
-            .with_tags()
-            .defer("body", "body_html", "headings", "front_matter")
+        """What list pages show, without the (large) bodies. The cards that show them
+        fetch the tags of a whole page in one query (``attach_tags``)."""
+        return self.select_related("category").defer(
+            "body", "body_html", "headings", "front_matter"
         )
 
 
@@ -384,7 +357,8 @@ class Note(models.Model):
 
     @property
     def tag_list(self) -> list[Tag]:
-        """The note's tags by name: fetched with the note by ``with_tags()``, else now."""
+        """The note's tags by name: given to a page of notes at once by ``attach_tags()``,
+        else fetched now."""
         if "_tag_list" not in self.__dict__:
             self._tag_list = list(self.tags.order_by("name"))
         return self._tag_list

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from ..caching import content_key
+from ..models import attach_tags
 
 register = template.Library()
 
@@ -41,6 +42,8 @@ def card_key(note, language: str, kind: str = "card", extra=()) -> str:
 
 def _cards(notes: Iterable, template_name: str, kind: str, extra: Callable) -> SafeString:
     notes = list(notes)
+    # Every card's key shows its note's tags: one query for the page's notes.
+    attach_tags(notes)
     language = get_language()
     keys = [card_key(note, language, kind, extra(note)) for note in notes]
     found = cache.get_many(keys)

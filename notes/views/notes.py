@@ -27,7 +27,6 @@ class NoteDetailView(VisibleNotesMixin, DetailView):
             self.visible_notes()
             .select_related("category")
             .defer("body", "front_matter", "source", "source_hash")
-            .with_tags()
         )
 
     def get(self, request, *args, **kwargs):

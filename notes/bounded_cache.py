@@ -40,6 +40,8 @@ class BoundedMemoryCache(BaseCache):
         options = params.get("OPTIONS", {})
         self.max_bytes = int(options.get("MAX_BYTES", 64 * 1024 * 1024))
         self.max_value_bytes = int(options.get("MAX_VALUE_BYTES", self.max_bytes // 8))
+        # Read as Django's BaseCache reads it; its own copy of the number is private.
+        self.max_entries = int(params.get("max_entries", options.get("MAX_ENTRIES", 300)))
         with _stores_lock:
             self._store = _stores.setdefault(name, _Store())
 
@@ -82,7 +84,7 @@ class BoundedMemoryCache(BaseCache):
         store.entries[key] = (pickled, self.get_backend_timeout(timeout))
         store.size += len(pickled)
         while store.entries and (
-            store.size > self.max_bytes or len(store.entries) > self._max_entries
+            store.size > self.max_bytes or len(store.entries) > self.max_entries
         ):
             _, (oldest, _) = store.entries.popitem(last=False)
             store.size -= len(oldest)

@@ -78,11 +78,22 @@ start_postgres() {
   PG_URL="postgres://pynotes:$password@127.0.0.1:$PG_PORT/pynotes"
 }
 
+# Both runs measure branch coverage (configured in pyproject.toml); the report at the
+# end combines them.
+.venv/bin/coverage erase
 status=0
 echo "== pytest on SQLite"
-env -u DATABASE_URL .venv/bin/python -m pytest "$@" || status=1
+env -u DATABASE_URL .venv/bin/coverage run -m pytest "$@" || status=1
 
 echo "== pytest on PostgreSQL"
 start_postgres
-DATABASE_URL=$PG_URL .venv/bin/python -m pytest "$@" || status=1
+DATABASE_URL=$PG_URL .venv/bin/coverage run -m pytest "$@" || status=1
+
+echo "== coverage of both runs"
+.venv/bin/coverage combine --quiet
+.venv/bin/coverage report --skip-covered
+# The pure modules are those of the "pure" import-linter contract in pyproject.toml.
+pure_files=$(.venv/bin/python scripts/pure_modules.py)
+echo "== coverage of the pure modules (at least 95%)"
+.venv/bin/coverage report --include="$pure_files" --fail-under=95 || status=1
 exit "$status"

@@ -12,6 +12,8 @@ import grimp
 import networkx
 import pytest
 
+from scripts.pure_modules import pure_module_files
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -28,14 +30,6 @@ def import_graph() -> networkx.DiGraph:
 def contract(contract_id: str) -> dict:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
     return next(item for item in config["contracts"] if item["id"] == contract_id)
-
-
-def pure_module_files() -> list[Path]:
-    files = []
-    for name in contract("pure")["source_modules"]:
-        path = ROOT / Path(*name.split("."))
-        files.append(path / "__init__.py" if path.is_dir() else path.with_suffix(".py"))
-    return files
 
 
 def test_no_module_of_the_project_takes_part_in_an_import_cycle():
@@ -95,7 +89,7 @@ def django_imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("path", pure_module_files(), ids=lambda path: path.stem)
 def test_pure_modules_use_only_django_text_utilities(path):
-    assert {name for name in django_imports(path) if not allowed(name)} == set()
+    assert {name for name in django_imports(ROOT / path) if not allowed(name)} == set()
 
 
 def test_a_pure_module_reaching_for_the_database_would_be_caught(tmp_path):

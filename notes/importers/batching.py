@@ -241,7 +241,7 @@ class NoteImporter:
         if note is not None and note.source_hash == digest:
             return ImportResult(item.label, Outcome.UNCHANGED, title=note.title, slug=note.slug)
         created = note is None
-        if created:
+        if note is None:
             note = Note(source=parsed.source or item.key, front_matter={})
         old_title = note.title
         warnings: list[str] = list(parsed.warnings)

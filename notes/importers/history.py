@@ -43,11 +43,12 @@ def save_new_note(note: Note) -> None:
         note.save()
         return
     # simple_history's documented switch: no version from this save, one is made below.
-    note.skip_history_when_saving = True
+    # The ignores: simple_history reads it from the instance; Note does not declare it.
+    note.skip_history_when_saving = True  # type: ignore[attr-defined]
     try:
         note.save()
     finally:
-        del note.skip_history_when_saving
+        del note.skip_history_when_saving  # type: ignore[attr-defined]
     kept.append((note, _first_version(note)))
 
 

@@ -1,6 +1,13 @@
 """How much an import reads. Read as ``limits.NAME`` at the time of use, so that one
 setting (or one test's monkeypatch) holds for every module of the importer."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
 MiB = 1024 * 1024
 # A note is text: the largest real note in the seeds is 10 KB. Anything bigger than
 # this is almost certainly a log, a dump or a mistake, and is refused unread.
@@ -26,6 +33,14 @@ def import_too_large(total: int) -> str:
         f"{max_import_bytes() / MiB:,.0f} MiB one import may bring in; nothing was imported. "
         "Import it in several parts."
     )
+
+
+def max_length_of(model: type[Model], field_name: str) -> int:
+    """The most characters ``model``'s text field ``field_name`` holds."""
+    length = getattr(model._meta.get_field(field_name), "max_length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"{model.__name__}.{field_name} has no max_length")
+    return length
 
 
 def too_large(size: int) -> str:

@@ -6,10 +6,11 @@ import re
 
 from ..control_characters import is_invisible
 from ..models import Note
+from .limits import max_length_of
 from .parsed import NoteFileError, ParsedNote
 from .text_lines import drop_one_line_break, is_blank, lines_of
 
-TITLE_MAX_LENGTH = Note._meta.get_field("title").max_length
+TITLE_MAX_LENGTH = max_length_of(Note, "title")
 # A "first line" longer than a title can be is a paragraph: its start names the
 # note and the line stays in the body, so no text is lost.
 SHORT_TITLE_LENGTH = 80

@@ -12,10 +12,11 @@ from ..models import Category, Note, NoteQuerySet, Tag
 from ..models.unique_slugs import unique_slug
 from ..slugs import slugify_unicode
 from .history import save_new_note
+from .limits import max_length_of
 from .parsed import ParsedNote
 
-SLUG_MAX_LENGTH = Note._meta.get_field("slug").max_length
-CATEGORY_NAME_MAX_LENGTH = Category._meta.get_field("name").max_length
+SLUG_MAX_LENGTH = max_length_of(Note, "slug")
+CATEGORY_NAME_MAX_LENGTH = max_length_of(Category, "name")
 _SLUG = re.compile(r"^[-\w]+\Z")
 
 
@@ -101,7 +102,8 @@ def apply_parsed_note(
             changed = True
     if parsed.categories is not None:
         leaf = parsed.categories[-1][:CATEGORY_NAME_MAX_LENGTH] if parsed.categories else None
-        if (note.category.name if note.category_id else None) != leaf:
+        category = note.category if note.category_id else None
+        if (category.name if category else None) != leaf:
             note.category = category_for(parsed.categories, categories)
             changed = True
     if parsed.tags is not None and not new:
@@ -146,18 +148,20 @@ def save_note(note: Note, tags: list[str] | list[Tag] | None) -> Note:
         # constraints still guard against a concurrent writer.
         note.full_clean(exclude=["category"], validate_unique=False, validate_constraints=False)
         new = note._state.adding
+        unique: list[Tag] = []
         if tags and new:
-            tags = list({tag.pk: tag for tag in map(_tag_object, tags)}.values())
+            unique = list({tag.pk: tag for tag in map(_tag_object, tags)}.values())
             # The first version in the history holds the tags about to be added.
-            note._tag_names_when_created = ", ".join(
-                sorted((tag.name for tag in tags), key=str.casefold)
+            # The ignore: an attribute of this save only, read by notes.signals.
+            note._tag_names_when_created = ", ".join(  # type: ignore[attr-defined]
+                sorted((tag.name for tag in unique), key=str.casefold)
             )
         if new:
             save_new_note(note)
         else:
             note.save()
         if tags and new:
-            add_tags_to_new_note(note, tags)
+            add_tags_to_new_note(note, unique)
         elif tags is not None and not new:
             note.tags.set(tags)
     return note

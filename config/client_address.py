@@ -17,7 +17,7 @@ from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str:
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote: str = request.META.get("REMOTE_ADDR", "")
     trusted = settings.TRUSTED_PROXIES
     if trusted <= 0:
         return remote

@@ -54,7 +54,9 @@ def category_paths() -> dict[int, list[str]]:
     }
     paths: dict[int, list[str]] = {}
     for pk in rows:
-        chain, node, seen = [], pk, set()
+        chain: list[str] = []
+        node: int | None = pk
+        seen: set[int] = set()
         while node is not None and node not in seen:
             seen.add(node)
             name, parent = rows[node]
@@ -66,7 +68,8 @@ def category_paths() -> dict[int, list[str]]:
 
 def export_path(note: Note) -> PurePosixPath:
     """``<category slug or 'uncategorised'>/<YYYY-MM-DD>-<slug>.md``"""
-    folder = note.category.slug if note.category_id else UNCATEGORISED
+    category = note.category if note.category_id else None
+    folder = category.slug if category else UNCATEGORISED
     day = timezone.localtime(note.created).date().isoformat()
     return PurePosixPath(folder, f"{day}-{note.slug}.md")
 
@@ -132,7 +135,8 @@ def export_notes(directory: str | Path, notes: Iterable[Note] | None = None) -> 
     for note in notes:
         target = root.joinpath(*export_path(note).parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = render_note_file(note, paths.get(note.category_id, []))
+        path = [] if note.category_id is None else paths.get(note.category_id, [])
+        text = render_note_file(note, path)
         # Bytes, not text mode: no newline translation may touch the body.
         target.write_bytes(text.encode("utf-8"))
         written.append(target)

@@ -111,5 +111,5 @@ def estimated_rows(table: str, using: str = DEFAULT_DB_ALIAS) -> int | None:
             )
         except DatabaseError:  # no statistics were ever taken
             return None
-        (rows,) = cursor.fetchone()
-    return rows
+        row: tuple[int | None] = cursor.fetchone()
+    return row[0]

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -66,22 +66,23 @@ def at_low_priority(work: Callable[[], T]) -> T:
     nice value), so that a worker serving a reader on the other core wins over it.
     The request's own thread only waits; where threads have no priority of their own,
     the work simply runs at the usual one."""
-    outcome: dict[str, Any] = {}
+    values: list[T] = []
+    errors: list[BaseException] = []
 
     def run() -> None:
         with suppress(AttributeError, OSError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOW_PRIORITY)
         try:
-            outcome["value"] = work()
+            values.append(work())
         except BaseException as error:  # handed back to the request's thread
-            outcome["error"] = error
+            errors.append(error)
 
     worker = threading.Thread(target=run, name="preview", daemon=True)
     worker.start()
     worker.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+    if errors:
+        raise errors[0]
+    return values[0]
 
 
 # The nice value of a preview's thread: the lowest priority (0 is the usual).

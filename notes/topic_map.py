@@ -17,8 +17,9 @@ class TopicMapError(ValueError):
 
 
 @transaction.atomic
-def load_topic_map(entries: list[dict], parent: Topic | None = None) -> int:
-    """Create (or update, by name) the topics of a nested list; returns how many."""
+def load_topic_map(entries: object, parent: Topic | None = None) -> int:
+    """Create (or update, by name) the topics of a nested list; returns how many.
+    ``entries`` is what a file held, checked here: a list of dicts."""
     if not isinstance(entries, list):
         raise TopicMapError("a topic map is a list of topics")
     count = 0

@@ -45,7 +45,8 @@ def children_of(topic: Topic, tree: dict[int, Topic], user) -> list[Topic]:
     mention it or a topic below it."""
     children = [child for child in tree.values() if child.parent_id == topic.pk]
     for child in children:
-        child.in_subtree = getattr(child, subtree_field(user))
+        # The ignore: set for the page on these objects only; Topic does not declare it.
+        child.in_subtree = getattr(child, subtree_field(user))  # type: ignore[attr-defined]
     return children
 
 
@@ -69,8 +70,10 @@ def related_topics(
     # Taken from the tree, like the others, so the page and its map see the same
     # objects; named by hand, they have no count of notes in common.
     explicit = [tree[pk] for pk in topic.related.values_list("pk", flat=True) if pk not in shown]
+    # The ignores, here and below: `shared` is set for the page on these objects only;
+    # Topic does not declare it.
     for related in explicit:
-        related.shared = None
+        related.shared = None  # type: ignore[attr-defined]
     notes_here = (
         visible_mentions(topic, user).order_by("-count", "-note_id").values("note")[:sample]
     )
@@ -92,8 +95,8 @@ def related_topics(
     shared = dict(counted)
     co_mentioned = [tree[pk] for pk in shared if pk in tree]
     for related in co_mentioned:
-        related.shared = shared[related.pk]
-    co_mentioned.sort(key=lambda related: (-related.shared, related.name))
+        related.shared = shared[related.pk]  # type: ignore[attr-defined]
+    co_mentioned.sort(key=lambda related: (-shared[related.pk], related.name))
     return explicit + co_mentioned[:limit]
 
 
@@ -146,7 +149,7 @@ def local_map(
     centre = node(topic)
     centre.children = [node(shown) for shown in children + related]
     root = centre
-    parent = tree.get(topic.parent_id)
+    parent = None if topic.parent_id is None else tree.get(topic.parent_id)
     if parent is not None:
         root = node(parent)
         root.children = [centre]

@@ -146,9 +146,11 @@ def add_highlights(
         bodies = dict(
             Note.objects.filter(pk__in=[note.pk for note in notes]).values_list("pk", "body_html")
         )
+    # The ignores: both are set for the results page on these objects only; Note does
+    # not declare them.
     for note in notes:
-        note.search_title = highlight(note.title, terms, matcher, topic_keys)
+        note.search_title = highlight(note.title, terms, matcher, topic_keys)  # type: ignore[attr-defined]
         body = document_text(bodies.get(note.pk, ""))
-        note.search_snippet = (
+        note.search_snippet = (  # type: ignore[attr-defined]
             snippet(body, terms, matcher=matcher, topic_keys=topic_keys) if terms else []
         )

@@ -6,14 +6,16 @@ from collections.abc import Sequence
 
 from django.db.models import Q, QuerySet
 
-from ..models import NoteQuerySet
+from ..models import Note, NoteQuerySet
 from .indexed_text import topic_marker
 from .paging import SearchPaginator
 from .query import QueryTerm
 from .ranking import _contains, _score, _topic_notes_first
 
 
-def _trigram_ranking(notes: NoteQuerySet, terms: Sequence[QueryTerm]) -> QuerySet | list[int]:
+def _trigram_ranking(
+    notes: NoteQuerySet, terms: Sequence[QueryTerm]
+) -> QuerySet[Note, int] | list[int]:
     """PostgreSQL: the ids of the notes holding every term (any of a topic's names, or
     its marker), best first. The pg_trgm GIN indexes find the candidates for terms of
     three or more characters."""
@@ -28,7 +30,7 @@ def _trigram_ranking(notes: NoteQuerySet, terms: Sequence[QueryTerm]) -> QuerySe
     # Ordering every match by id to keep the newest, PostgreSQL walks the primary key
     # and reads note after note (190 ms for a word in 5% of 100,000 notes): it ranks
     # all the matches from the trigram index instead, and keeps the best.
-    ranked = (
+    ranked: QuerySet[Note, int] = (
         notes.alias(search_score=_score(terms, prefix))
         .order_by("-search_score", "-created", "-pk")
         .values_list("pk", flat=True)[: SearchPaginator.limit + 1]

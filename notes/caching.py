@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache, wraps
+from typing import TYPE_CHECKING, overload
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -21,11 +22,18 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
 from .models import ContentVersion
+
+if TYPE_CHECKING:
+    # What a QueryDict made without mutable=True is, to the stubs (request.GET is one).
+    from django.http.request import _ImmutableQueryDict
+
+# A view, as path() takes it.
+ViewFunction = Callable[..., HttpResponseBase]
 
 _VERSION_SQL: dict[str, str] = {}
 
@@ -102,7 +110,7 @@ def page_key(request: HttpRequest, version: int, language: str) -> str:
     return f"page:{version}:{language}:{address}"
 
 
-def kept_query(query: QueryDict, params: tuple[str, ...]) -> QueryDict:
+def kept_query(query: QueryDict, params: tuple[str, ...]) -> _ImmutableQueryDict:
     """``query`` reduced to ``params``, in that order: ``?junk=1`` and ``?b=2&a=1``
     become one page, not a cache entry each."""
     pairs = [(name, value) for name in params for value in query.getlist(name) if value]
@@ -119,9 +127,19 @@ def _reduce_query(request: HttpRequest, params: tuple[str, ...]) -> None:
     request.META["QUERY_STRING"] = kept.urlencode()
 
 
+@overload
+def cache_for_readers(view: ViewFunction, *, params: tuple[str, ...] = ()) -> ViewFunction: ...
+
+
+@overload
 def cache_for_readers(
-    view: Callable[..., HttpResponse] | None = None, *, params: tuple[str, ...] = ()
-):
+    view: None = None, *, params: tuple[str, ...] = ()
+) -> Callable[[ViewFunction], ViewFunction]: ...
+
+
+def cache_for_readers(
+    view: ViewFunction | None = None, *, params: tuple[str, ...] = ()
+) -> ViewFunction | Callable[[ViewFunction], ViewFunction]:
     """Mark a GET page as the same for every reader who is not staff, so that
     ReaderCacheMiddleware keeps it (with the headers the other middleware add).
 
@@ -132,14 +150,17 @@ def cache_for_readers(
         return lambda view: cache_for_readers(view, params=params)
 
     @wraps(view)
-    def marked_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def marked_view(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         _reduce_query(request, params)
         response = view(request, *args, **kwargs)
         user = request.user
         if request.method in {"GET", "HEAD"} and not (user.is_active and user.is_staff):
-            response.for_readers = True
+            # The ignore: a mark for ReaderCacheMiddleware, which Django's responses do
+            # not declare.
+            response.for_readers = True  # type: ignore[attr-defined]
         return response
 
+    # The ignore: read back by _cached_params; functions do not declare it.
     marked_view.reader_cache_params = params  # type: ignore[attr-defined]
     return marked_view
 
@@ -165,7 +186,7 @@ class ReaderCacheMiddleware:
     ``PAGE_CACHE_MAX_PAGE_BYTES`` are not kept.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         static = settings.STATIC_URL
         # Never cached: no need to read the content version for them.
@@ -190,7 +211,7 @@ class ReaderCacheMiddleware:
                 except DisallowedHost:
                     # Left to the middleware inside, whose 400 carries the security headers.
                     key = None
-                cached = cache.get(key) if key is not None else None
+                cached: HttpResponse | None = cache.get(key) if key is not None else None
                 if cached is not None:
                     return cached
         response = self.get_response(request)

@@ -8,7 +8,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +18,7 @@ from .models import Category, Note, Tag
 FEED_LENGTH = 20
 
 
-class _EntryLanguage:
+class _EntryLanguage(SyndicationFeed):
     """Each entry says its note's language (``xml:lang``), which may differ from the
     feed's: a Chinese note in an English feed, or the other way round."""
 
@@ -29,7 +29,7 @@ class _EntryLanguage:
         return attributes
 
 
-class _XMLSafe:
+class _XMLSafe(SyndicationFeed):
     """The feed and its entries write only what XML 1.0 can hold: a title or excerpt
     holding a form feed or terminal colours would otherwise fail the whole feed."""
 
@@ -58,16 +58,15 @@ class AtomFeed(_XMLSafe, _EntryLanguage, Atom1Feed):
     pass
 
 
-class LatestNotesFeed(Feed):
-    feed_type = RssFeed
-    title = _("Python Notes: latest notes")
+class _NotesFeed(Feed):
+    """What every feed of notes shares; each says its title and link, and which
+    published notes it lists (``notes``)."""
+
+    feed_type: type[SyndicationFeed] = RssFeed
     description = _("The latest published notes of the knowledge base.")
 
-    def link(self, obj=None):
-        return reverse("notes:note-list")
-
     def notes(self, obj):
-        return Note.objects.published()
+        raise NotImplementedError
 
     def items(self, obj=None):
         return (
@@ -109,12 +108,22 @@ class LatestNotesFeed(Feed):
         return [item.category.name] if item.category else []
 
 
+class LatestNotesFeed(_NotesFeed):
+    title = _("Python Notes: latest notes")
+
+    def link(self, obj=None):
+        return reverse("notes:note-list")
+
+    def notes(self, obj):
+        return Note.objects.published()
+
+
 class LatestNotesAtomFeed(LatestNotesFeed):
     feed_type = AtomFeed
     subtitle = LatestNotesFeed.description
 
 
-class TagFeed(LatestNotesFeed):
+class TagFeed(_NotesFeed):
     def get_object(self, request, slug):
         tag = get_object_or_404(Tag, slug=slug)
         # Like the tag page: a tag worn only by drafts does not exist for the public.
@@ -136,7 +145,7 @@ class TagAtomFeed(TagFeed):
     feed_type = AtomFeed
 
 
-class CategoryFeed(LatestNotesFeed):
+class CategoryFeed(_NotesFeed):
     def get_object(self, request, slug):
         category = get_object_or_404(Category, slug=slug)
         # Like the category page: one holding only drafts does not exist for the public.

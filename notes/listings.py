@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import F, QuerySet
 
 from .counts import count_field
@@ -14,7 +16,7 @@ def tags_with_counts(user) -> QuerySet[Tag]:
     return Tag.objects.filter(**{f"{field}__gt": 0}).annotate(num_notes=F(field)).order_by("name")
 
 
-def categories_with_counts(user, *, empty_too: bool = False) -> list[Category]:
+def categories_with_counts(user, *, empty_too: bool = False) -> Sequence[Category]:
     """Categories with how many notes the user may see in each, sub-categories included.
 
     Readers are not shown categories that hold nothing they can read (only drafts),
@@ -24,10 +26,11 @@ def categories_with_counts(user, *, empty_too: bool = False) -> list[Category]:
     categories = list(Category.objects.annotate(own_notes=F(field)).order_by("name"))
     totals = subtree_totals((c.pk, c.parent_id, c.own_notes) for c in categories)
     for category in categories:
-        category.num_notes = totals[category.pk]
+        # The ignore: set for the pages on these objects only; Category does not declare it.
+        category.num_notes = totals[category.pk]  # type: ignore[attr-defined]
     if empty_too or (user.is_active and user.is_staff):
         return categories
-    return [category for category in categories if category.num_notes]
+    return [category for category in categories if totals[category.pk]]
 
 
 def tag_cloud(user, limit: int = 40) -> list:

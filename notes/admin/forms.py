@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..control_characters import validate_visible_name
-from ..models import Note
+from ..models import Category, Note
+from .history import field_label
 
 # Fields whose change by someone else makes a stale form worth stopping.
 WATCHED_FIELDS = ["title", "slug", "body", "status", "category", "excerpt", "created"]
@@ -47,7 +48,7 @@ class NoteAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if not self.instance.pk:
             return cleaned
-        seen = cleaned.get("seen_version")
+        seen = self.cleaned_data.get("seen_version")
         # Locked until the admin's transaction ends, so no save can slip in between.
         current = (
             Note.objects.select_for_update()
@@ -76,11 +77,7 @@ class NoteAdminForm(forms.ModelForm):
             # A reverted old version continues the count from the note as it is now.
             self.instance.version = current["version"]
             return cleaned
-        changed = [
-            str(Note._meta.get_field(field).verbose_name)
-            for field in WATCHED_FIELDS
-            if self._differs(field, current)
-        ]
+        changed = [field_label(field) for field in WATCHED_FIELDS if self._differs(field, current)]
         latest = self.instance.history.order_by("-history_date").first()
         who = str(latest.history_user) if latest and latest.history_user else _("someone")
         when = latest.history_date if latest else None
@@ -99,8 +96,10 @@ class NoteAdminForm(forms.ModelForm):
             code="stale",
         )
 
-    def _differs(self, field: str, current: dict) -> bool:
+    def _differs(self, field: str, current: dict[str, object]) -> bool:
         if field == "category":
-            chosen = self.cleaned_data.get("category")
-            return (chosen.pk if chosen else None) != current["category_id"]
-        return self.cleaned_data.get(field, getattr(self.instance, field)) != current[field]
+            chosen: Category | None = self.cleaned_data.get("category")
+            chosen_pk: int | None = chosen.pk if chosen else None
+            return chosen_pk != current["category_id"]
+        value: object = self.cleaned_data.get(field, getattr(self.instance, field))
+        return value != current[field]

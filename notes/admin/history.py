@@ -5,9 +5,11 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 
-from django.contrib.admin import ModelAdmin
+from django.contrib.admin import AdminSite
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Field
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format
@@ -15,6 +17,19 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from ..models import Note
+
+
+class NoteHistoryAdmin(Protocol):
+    """What these pages ask of the note admin (NoteAdmin)."""
+
+    admin_site: AdminSite
+
+    def may_see_note_or_its_remains(self, request: HttpRequest, object_id: str) -> bool: ...
+
+    def has_restore_permission(self, request: HttpRequest) -> bool: ...
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool: ...
+
 
 COMPARED_FIELDS = ["title", "slug", "status", "category", "tag_names", "excerpt", "created"]
 # The site writes dates as 2026-12-01; the admin's default ("Dec. 1, 2026, 10:36 p.m.")
@@ -64,7 +79,11 @@ def line_counts(old: str, new: str) -> tuple[int, int]:
 
 
 def field_label(name: str) -> str:
-    return _("tags") if name == "tag_names" else str(Note._meta.get_field(name).verbose_name)
+    if name == "tag_names":
+        return _("tags")
+    field = Note._meta.get_field(name)
+    assert isinstance(field, Field)  # a column of the note, not a relation's other end
+    return str(field.verbose_name)
 
 
 @dataclass(frozen=True)
@@ -90,7 +109,8 @@ def version_changes(old, new) -> VersionChanges:
 def differs(old, new, name: str) -> bool:
     # A category is compared by its stored id: following the key costs a query.
     name = "category_id" if name == "category" else name
-    before, after = getattr(old, name), getattr(new, name)
+    before: object = getattr(old, name)
+    after: object = getattr(new, name)
     if isinstance(before, datetime) and isinstance(after, datetime):
         # The admin's form keeps whole seconds: its first save is no change of date.
         return before.replace(microsecond=0) != after.replace(microsecond=0)
@@ -113,7 +133,9 @@ def shown_value(record, name: str):
     return value
 
 
-def compare_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
+def compare_view(
+    model_admin: NoteHistoryAdmin, request: HttpRequest, object_id: str
+) -> HttpResponse:
     """Two versions of a note side by side: ?old=<history id>&new=<history id>."""
     try:
         object_id = str(int(object_id))
@@ -153,7 +175,7 @@ def compare_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) 
     return render(request, "admin/notes/note/compare.html", context)
 
 
-def deleted_notes_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
+def deleted_notes_view(model_admin: NoteHistoryAdmin, request: HttpRequest) -> HttpResponse:
     """Notes that were deleted, each with the history page its last version is restored from."""
     if not model_admin.has_restore_permission(request):
         raise PermissionDenied

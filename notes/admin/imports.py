@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from django import forms
 from django.conf import settings
-from django.contrib.admin import ModelAdmin
+from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
@@ -46,7 +48,9 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportNotesForm(forms.Form):
-    files = MultipleFileField(label=_("Files"))
+    # The ignore: Django takes declared fields off the class, so this field does not
+    # stand for the form's `files` (the uploads), as the stubs take it to.
+    files = MultipleFileField(label=_("Files"))  # type: ignore[assignment]
     status = forms.ChoiceField(
         label=_("Status"),
         choices=Note.Status.choices,
@@ -96,20 +100,30 @@ class ImportNotesForm(forms.Form):
         }
 
 
+class NoteImportAdmin(Protocol):
+    """What the import page asks of the note admin (NoteAdmin)."""
+
+    admin_site: AdminSite
+
+    def has_import_permission(self, request: HttpRequest) -> bool: ...
+
+
 class ImportNotesView(FormView):
     """Upload notes and read the same per-file report as ``manage.py import_notes``."""
 
     form_class = ImportNotesForm
     template_name = "admin/notes/import_notes.html"
-    model_admin: ModelAdmin | None = None
+    model_admin: NoteImportAdmin | None = None  # given to as_view()
 
-    def dispatch(self, request, *args, **kwargs) -> HttpResponse:
+    def dispatch(self, request, *args, **kwargs) -> HttpResponseBase:
+        assert self.model_admin is not None
         if not self.model_admin.has_import_permission(request):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
+        assert self.model_admin is not None
         context.update(
             self.model_admin.admin_site.each_context(self.request),
             opts=Note._meta,

@@ -11,14 +11,18 @@ import functools
 import html
 import re
 import threading
+import urllib.parse
+import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import markdown
 import nh3
+from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from pygments.formatters.html import HtmlFormatter
+from pymdownx.magiclink import RE_LINK, MagiclinkPattern
 
 from .render_limits import (
     Deadline,
@@ -35,6 +39,8 @@ EXTENSIONS = [
     "markdown.extensions.sane_lists",
     "markdown.extensions.codehilite",
     "markdown.extensions.toc",
+    # Bare addresses (https://…, www.…, name@host) become links; never inside code.
+    "pymdownx.magiclink",
 ]
 
 
@@ -84,6 +90,7 @@ EXTENSION_CONFIGS = {
         "permalink": True,
         "permalink_class": "headerlink",
     },
+    "pymdownx.magiclink": {"repo_url_shortener": False, "social_url_shortener": False},
 }
 
 ALLOWED_TAGS = {
@@ -120,6 +127,30 @@ _SCRIPT_COMMENT = re.compile(r"^(?=#!|#[ \t]*-\*-.*-\*-)")
 CJK_CHARACTERS = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCTUATION = "\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026"
 _CJK = CJK_CHARACTERS + CJK_PUNCTUATION
+# A bare address may follow Chinese with no space ("链接在http://…。") and ends where
+# Chinese starts again: MagicLink's own pattern wants a space or punctuation before it.
+_LINK_AFTER_CJK = re.compile(
+    RE_LINK.replace("""(?<![^\\s*_~^[('"\\x03])""", f"""(?<![^\\s*_~^[('"\\x03{_CJK}])""")
+)
+_CJK_AFTER_LINK = re.compile(f"[{_CJK}]")
+
+
+class _LinkBesideChinese(MagiclinkPattern):
+    def handleMatch(  # noqa: N802 (Python-Markdown's name)
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element | None, int | None, int | None]:
+        stop = _CJK_AFTER_LINK.search(data, m.end(0))
+        return super().handleMatch(m, data[: stop.start()] if stop else data)
+
+
+class _BareLinksInChinese(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        pattern = _LinkBesideChinese(_LINK_AFTER_CJK.pattern, md)
+        pattern.config = {"hide_protocol": False, "repo_url_shortener": False}
+        # In MagicLink's place, under its name.
+        md.inlinePatterns.register(pattern, "magic-link", 85)
+
+
 # A soft line break between two CJK characters (or CJK punctuation), perhaps with
 # inline markup around it, is nothing at all, as in Pandoc's east_asian_line_breaks:
 # "已经有\n分享" must not read "已经有 分享". Between Latin words it stays a space.
@@ -165,6 +196,33 @@ def normalize_source(text: str) -> str:
 _ALIGN_STYLE = re.compile(r' style="text-align:\s*(left|right|center);?"')
 
 
+# An <img> tag as the sanitiser writes it: its attributes double-quoted and escaped.
+_IMG_TAG = re.compile(r"<img\b([^<>]*)>")
+_ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
+
+
+def present_images(clean_html: str) -> str:
+    """Give every image of sanitised HTML alt text (its file name when the note gave
+    none) and load it lazily, keeping its width and height. A screen reader then names
+    every image, and a page of screenshots loads what the reader scrolls to.
+    (static/notes/images.js shows an image that cannot load as a link to it.)"""
+
+    def presented(match: re.Match[str]) -> str:
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        if not attributes.get("alt", "").strip():
+            attributes["alt"] = html.escape(image_name(html.unescape(attributes.get("src", ""))))
+        attributes.update(loading="lazy", decoding="async")
+        return "<img " + " ".join(f'{name}="{value}"' for name, value in attributes.items()) + ">"
+
+    return _IMG_TAG.sub(presented, clean_html)
+
+
+def image_name(src: str) -> str:
+    """The file name in an image's address, as a reader would name the image."""
+    path = urllib.parse.urlsplit(src).path.rstrip("/")
+    return urllib.parse.unquote(path.rsplit("/", 1)[-1]) or src or "image"
+
+
 def sanitize_html(dirty: str) -> str:
     clean = nh3.clean(
         dirty,
@@ -195,7 +253,7 @@ def _converter() -> markdown.Markdown:
     md = getattr(_converters, "md", None)
     if md is None:
         md = _converters.md = markdown.Markdown(
-            extensions=EXTENSIONS,
+            extensions=[*EXTENSIONS, _BareLinksInChinese()],
             extension_configs=EXTENSION_CONFIGS,
             output_format="html",
             tab_length=4,
@@ -248,7 +306,8 @@ def render_markdown(text: str, deadline: Deadline | None = None) -> RenderedMark
         _flatten_toc(md.toc_tokens, headings, source.restore)
         body = join_cjk_soft_breaks(source.restore(body))
         deadline.check()
-    return RenderedMarkdown(html=sanitize_html(bound_html_nesting(body)), headings=tuple(headings))
+    clean = present_images(sanitize_html(bound_html_nesting(body)))
+    return RenderedMarkdown(html=clean, headings=tuple(headings))
 
 
 def join_cjk_soft_breaks(rendered_html: str) -> str:

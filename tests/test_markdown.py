@@ -1,5 +1,6 @@
 """Rendering is a pure function: no database here."""
 
+import re
 import time
 
 import pytest
@@ -91,13 +92,13 @@ def test_image_with_stray_slash_from_real_notes_still_renders():
     html = render_markdown(
         'text\n<img src="http://example.com/p.jpg"/ heigth="280" width="700">'
     ).html
-    assert '<img src="http://example.com/p.jpg" width="700">' in html
+    assert '<img src="http://example.com/p.jpg" width="700" alt="p.jpg"' in html
     assert "&lt;img" not in html
 
 
 def test_markdown_images_render():
     html = render_markdown("![diagram](https://example.com/d.png)").html
-    assert '<img alt="diagram" src="https://example.com/d.png">' in html
+    assert '<img alt="diagram" src="https://example.com/d.png" loading="lazy"' in html
 
 
 def test_style_attribute_cannot_smuggle_css_into_paragraphs():
@@ -280,3 +281,73 @@ def test_soft_breaks_are_joined_in_linear_time_past_unclosed_pre_tags():
     assert join_cjk_soft_breaks("<pre>中\n文</pre>中\n文<pre >a</pre>") == (
         "<pre>中\n文</pre>中文<pre >a</pre>"
     )
+
+
+# --- images and bare addresses ---------------------------------------------------------
+
+
+def test_a_bare_address_in_prose_becomes_a_link():
+    html = render_markdown("see https://docs.python.org/3/library/gc.html for more").html
+    assert '<a href="https://docs.python.org/3/library/gc.html"' in html
+
+
+def test_a_bare_address_right_after_chinese_is_a_link_that_stops_where_chinese_resumes():
+    html = render_markdown("分享，链接在http://www.v2ex.com/t/147438。下一句").html
+    assert (
+        '链接在<a href="http://www.v2ex.com/t/147438" rel="noopener noreferrer">'
+        "http://www.v2ex.com/t/147438</a>。下一句" in html
+    )
+
+
+def test_a_bare_address_inside_code_stays_code():
+    html = render_markdown("`在http://example.com`\n\n```\nhttps://example.org/x\n```\n").html
+    assert "<a " not in html
+
+
+def test_a_bare_www_address_and_an_email_become_http_and_mailto_links():
+    html = render_markdown("www.python.org or me@example.com").html
+    assert 'href="http://www.python.org"' in html
+    assert 'href="mailto:me@example.com"' in html
+
+
+def test_a_bare_address_of_another_scheme_gets_no_href():
+    html = render_markdown("ftp://files.example.com/a and javascript:alert(1)").html
+    assert "href=" not in html
+
+
+def test_an_html_image_without_alt_is_named_by_its_file_and_loads_lazily_at_its_size():
+    html = render_markdown('<img src="http://cdn.example.com/pycon_scheme1.jpg" width="700">').html
+    assert 'alt="pycon_scheme1.jpg"' in html
+    assert 'width="700"' in html
+    assert 'loading="lazy"' in html
+
+
+def test_a_markdown_image_keeps_its_alt_text():
+    html = render_markdown("![GIL 的示意图](img/gil%20lock.png)").html
+    assert 'alt="GIL 的示意图"' in html
+    assert 'loading="lazy"' in html
+
+
+def test_an_image_with_empty_alt_is_named_by_its_decoded_file_name():
+    html = render_markdown("![](https://example.com/a/%E9%97%AD%E5%8C%85.png?x=1)").html
+    assert 'alt="闭包.png"' in html
+
+
+def test_no_image_of_a_seed_renders_without_alt_text(seeds):
+    from notes.importers.parsing import parse_note_bytes
+
+    for path in sorted(seeds.iterdir()):
+        parsed = parse_note_bytes(path.read_bytes(), name=path.name)
+        if parsed.format != "markdown":
+            continue
+        html = render_markdown(parsed.body).html
+        images = re.findall(r"<img\b[^>]*>", html)
+        assert all(re.search(r'alt="[^"]+"', image) for image in images), path.name
+
+
+def test_seed_000s_bare_address_is_a_link(seeds):
+    from notes.importers.parsing import parse_note_bytes
+
+    (path,) = seeds.glob("000_*")
+    html = render_markdown(parse_note_bytes(path.read_bytes(), name=path.name).body).html
+    assert '<a href="http://www.v2ex.com/t/147438"' in html

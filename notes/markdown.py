@@ -16,6 +16,7 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import markdown
 import nh3
@@ -44,15 +45,24 @@ EXTENSIONS = [
 ]
 
 
-class DeadlineCheckingFormatter(HtmlFormatter):
+_T = TypeVar("_T")
+
+# Pygments' stubs make the formatter generic in what it writes; at run time it is not.
+if TYPE_CHECKING:
+    _HtmlFormatter = HtmlFormatter[str]
+else:
+    _HtmlFormatter = HtmlFormatter
+
+
+class DeadlineCheckingFormatter(_HtmlFormatter):
     """Pygments' HTML formatter, checking the rendering's deadline as it goes: a code
     block of megabytes takes seconds to highlight."""
 
-    def format(self, tokensource, outfile):
-        return super().format(_checking_deadline(tokensource), outfile)
+    def format(self, tokensource: Iterable[tuple[Any, str]], outfile: Any) -> None:
+        super().format(_checking_deadline(tokensource), outfile)
 
 
-def code_formatter(**options: object) -> HtmlFormatter:
+def code_formatter(**options: object) -> DeadlineCheckingFormatter:
     """The formatter for these options, made once and shared.
 
     Making a formatter builds its style's token-to-class table, a quarter of the time
@@ -66,18 +76,19 @@ def code_formatter(**options: object) -> HtmlFormatter:
 
 
 @functools.lru_cache(maxsize=256)
-def _shared_formatter(options: tuple[tuple[str, object], ...]) -> HtmlFormatter:
-    return DeadlineCheckingFormatter(**dict(options))
+def _shared_formatter(options: tuple[tuple[str, object], ...]) -> DeadlineCheckingFormatter:
+    keywords: dict[str, Any] = dict(options)
+    return DeadlineCheckingFormatter(**keywords)
 
 
-def _checking_deadline(tokens: Iterable) -> Iterator:
+def _checking_deadline(tokens: Iterable[_T]) -> Iterator[_T]:
     for count, token in enumerate(tokens):
         if not count % 256:
             check_deadline()
         yield token
 
 
-EXTENSION_CONFIGS = {
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "markdown.extensions.codehilite": {
         "css_class": "highlight",
         "guess_lang": False,
@@ -135,12 +146,16 @@ _LINK_AFTER_CJK = re.compile(
 _CJK_AFTER_LINK = re.compile(f"[{_CJK}]")
 
 
-class _LinkBesideChinese(MagiclinkPattern):
+# pymdownx ships no types, so mypy sees MagiclinkPattern as Any.
+class _LinkBesideChinese(MagiclinkPattern):  # type: ignore[misc]
     def handleMatch(  # noqa: N802 (Python-Markdown's name)
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element | None, int | None, int | None]:
         stop = _CJK_AFTER_LINK.search(data, m.end(0))
-        return super().handleMatch(m, data[: stop.start()] if stop else data)
+        found: tuple[etree.Element | None, int | None, int | None] = super().handleMatch(
+            m, data[: stop.start()] if stop else data
+        )
+        return found
 
 
 class _BareLinksInChinese(Extension):
@@ -237,7 +252,7 @@ def sanitize_html(dirty: str) -> str:
 
 
 def _flatten_toc(
-    tokens: list[dict], out: list[tuple[int, str, str]], restore: Callable[[str], str]
+    tokens: list[dict[str, Any]], out: list[tuple[int, str, str]], restore: Callable[[str], str]
 ) -> None:
     for token in tokens:
         out.append((token["level"], token["id"], html.unescape(restore(token["name"]))))
@@ -268,25 +283,28 @@ def _check_deadline_between_steps(md: markdown.Markdown) -> None:
     processors once per block), storing raw HTML and code blocks, and telling block
     tags from inline ones."""
 
-    def checked(method: Callable) -> Callable:
+    def check_first(owner: object, name: str) -> None:
+        method = getattr(owner, name)
+
         @functools.wraps(method)
-        def check_then_run(*args, **kwargs):
+        def check_then_run(*args: Any, **kwargs: Any) -> Any:
             check_deadline()
             return method(*args, **kwargs)
 
-        return check_then_run
+        # On the instance: Python-Markdown's classes stay as they are.
+        setattr(owner, name, check_then_run)
 
     for pattern in md.inlinePatterns:
-        pattern.handleMatch = checked(pattern.handleMatch)
-    for processor in md.parser.blockprocessors:
-        processor.test = checked(processor.test)
-        processor.run = checked(processor.run)
+        check_first(pattern, "handleMatch")
+    for block_processor in md.parser.blockprocessors:
+        check_first(block_processor, "test")
+        check_first(block_processor, "run")
     for registry in (md.preprocessors, md.treeprocessors, md.postprocessors):
         for processor in registry:
-            processor.run = checked(processor.run)
-    md.htmlStash.store = checked(md.htmlStash.store)
+            check_first(processor, "run")
+    check_first(md.htmlStash, "store")
     # Asked of every tag by the raw-HTML pass, a single step however long the note.
-    md.is_block_level = checked(md.is_block_level)
+    check_first(md, "is_block_level")
 
 
 def render_markdown(text: str, deadline: Deadline | None = None) -> RenderedMarkdown:
@@ -303,7 +321,8 @@ def render_markdown(text: str, deadline: Deadline | None = None) -> RenderedMark
         except RecursionError:
             raise nested_too_deep() from None
         headings: list[tuple[int, str, str]] = []
-        _flatten_toc(md.toc_tokens, headings, source.restore)
+        # toc_tokens is set by the toc extension, unknown to the stubs.
+        _flatten_toc(md.toc_tokens, headings, source.restore)  # type: ignore[attr-defined]
         body = join_cjk_soft_breaks(source.restore(body))
         deadline.check()
     clean = present_images(sanitize_html(bound_html_nesting(body)))
@@ -377,13 +396,13 @@ _BLOCKS = frozenset({"p", "li", "dd", "dt", "blockquote", "div", "br", "hr", "ul
 
 
 class _ProseCollector(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.skipping = 0
         self.blocks: list[str] = []
         self.current: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _NOT_PROSE:
             self.skipping += 1
         elif tag in _BLOCKS:

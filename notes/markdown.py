@@ -396,20 +396,21 @@ _BLOCKS = frozenset({"p", "li", "dd", "dt", "blockquote", "div", "br", "hr", "ul
 
 
 class _ProseCollector(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, leave_out: frozenset[str] = _NOT_PROSE) -> None:
         super().__init__(convert_charrefs=True)
+        self.leave_out = leave_out
         self.skipping = 0
         self.blocks: list[str] = []
         self.current: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _NOT_PROSE:
+        if tag in self.leave_out:
             self.skipping += 1
         elif tag in _BLOCKS:
             self.end_block()
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _NOT_PROSE:
+        if tag in self.leave_out:
             self.skipping = max(self.skipping - 1, 0)
         elif tag in _BLOCKS:
             self.end_block()
@@ -425,16 +426,22 @@ class _ProseCollector(HTMLParser):
             self.blocks.append(text)
 
 
-def prose_text(rendered_html: str, enough: int = 400) -> str:
-    """The prose of rendered HTML from its first paragraph on: headings, code blocks
-    and tables left out, so a summary does not read "代码 import asyncio…".
+# What a search snippet leaves out: code, which reads as noise run into prose.
+CODE_ONLY = frozenset({"pre", "script", "style"})
+
+
+def prose_text(
+    rendered_html: str, enough: int = 400, leave_out: frozenset[str] = _NOT_PROSE
+) -> str:
+    """The prose of rendered HTML from its first paragraph on: by default headings,
+    code blocks and tables left out, so a summary does not read "代码 import asyncio…".
 
     Stops once ``enough`` characters are found; empty when the HTML holds no prose.
     """
     # Code blocks are most of a code-heavy note's tags (a span per token): dropped before
     # parsing, they cost nothing (sanitised HTML has no <pre> inside a <pre>).
     rendered_html = _PRE_BLOCK.sub("<pre></pre>", rendered_html)
-    collector = _ProseCollector()
+    collector = _ProseCollector(leave_out)
     for start in range(0, len(rendered_html), 4096):
         collector.feed(rendered_html[start : start + 4096])
         if sum(map(len, collector.blocks)) >= enough:
@@ -443,3 +450,15 @@ def prose_text(rendered_html: str, enough: int = 400) -> str:
         collector.close()
         collector.end_block()
     return " ".join(collector.blocks)
+
+
+_PRE_CONTENT = re.compile(r"<pre\b[^>]*>(.*?)</pre>", re.DOTALL)
+
+
+def code_lines(rendered_html: str) -> list[str]:
+    """The non-blank lines of the code blocks of rendered HTML, as text."""
+    lines: list[str] = []
+    for block in _PRE_CONTENT.findall(rendered_html):
+        text = html.unescape(_TAG.sub("", block))
+        lines.extend(stripped for line in text.splitlines() if (stripped := line.strip()))
+    return lines

@@ -501,3 +501,54 @@ class TestBadInput:
         assert response.status_code == 200
         assert response.context["search"].messages
         assert response.context["results"] == []
+
+
+class TestResultSnippets:
+    BODY = (
+        "<p>闭包 keeps the variables of the function around it.</p>"
+        '<div class="highlight"><pre><code><span class="k">def</span> make_multiplier(factor):\n'
+        '    <span class="k">def</span> multiply(x):\n'
+        "        return x * factor  # factor 来自外层函数\n"
+        "    return multiply\n</code></pre></div>"
+        "<p>Then call it: the inner function remembers factor.</p>"
+    )
+
+    def test_a_prose_snippet_holds_no_code(self):
+        from notes.search.highlighting import result_snippet
+
+        segments, is_code = result_snippet(self.BODY, ["function"])
+        text = "".join(piece for piece, _ in segments)
+        assert not is_code
+        assert "def " not in text and "return" not in text
+        assert "inner function remembers factor" in text
+
+    def test_words_found_only_in_code_show_the_line_of_code_that_holds_them(self):
+        from notes.search.highlighting import result_snippet
+
+        segments, is_code = result_snippet(self.BODY, ["multiply"])
+        assert is_code
+        assert segments == [("def ", False), ("multiply", True), ("(x):", False)]
+
+    def test_a_long_line_of_code_is_cut_around_its_match(self):
+        from notes.search.highlighting import CODE_SNIPPET_LENGTH, result_snippet
+
+        line = "x = [" + ", ".join(str(n) for n in range(200)) + "]  # needle"
+        body = f"<p>Prose.</p><pre><code>{line}</code></pre>"
+        segments, is_code = result_snippet(body, ["needle"])
+        assert is_code
+        assert ("needle", True) in segments
+        assert len("".join(piece for piece, _ in segments)) <= CODE_SNIPPET_LENGTH + 20
+
+    def test_words_found_nowhere_in_the_body_show_the_start_of_its_prose(self):
+        from notes.search.highlighting import result_snippet
+
+        segments, is_code = result_snippet(self.BODY, ["absent"])
+        assert not is_code
+        assert "".join(piece for piece, _ in segments).startswith("闭包 keeps")
+
+    def test_a_heading_counts_as_prose_and_its_permalink_sign_is_left_out(self):
+        from notes.search.highlighting import result_snippet
+
+        body = '<h2 id="gc">Garbage collection<a class="headerlink" href="#gc">¶</a></h2><p>x</p>'
+        segments, _ = result_snippet(body, ["garbage"])
+        assert "".join(piece for piece, _ in segments) == "Garbage collection x"

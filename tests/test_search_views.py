@@ -457,3 +457,37 @@ def test_an_english_search_shows_the_topic_card_and_the_chinese_note(live_server
     assert page.locator(".search-result h3").all_inner_texts() == ["CPython 的垃圾回收机制"]
     assert page.locator(".search-result h3 mark").inner_text() == "垃圾回收"
     assert problems == []
+
+
+@pytest.mark.django_db(transaction=True)
+class TestSeedSnippets:
+    @pytest.fixture
+    def imported(self, seeds):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        call_command(
+            "import_notes",
+            str(seeds),
+            "--status",
+            "published",
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
+
+    def test_a_word_found_only_in_code_shows_its_line_of_code(self, client, imported):
+        # Seed 004 calls os.getpid() only in its example program.
+        content = client.get(SEARCH, {"q": "getpid"}).content.decode()
+        snippet = content[content.index('<p class="search-snippet search-snippet-code">') :]
+        code = snippet[: snippet.index("</code>")]
+        assert "<mark>getpid</mark>" in code
+        assert "print(" in code
+
+    def test_prose_snippets_of_the_seeds_hold_no_code(self, client, imported):
+        for word in ("进程", "Python", "闭包", "GIL"):
+            content = client.get(SEARCH, {"q": word}).content.decode()
+            for passage in content.split('<p class="search-snippet">')[1:]:
+                text = passage[: passage.index("</p>")]
+                for code in ("print(", "import os", "def make", "return ", "os.fork"):
+                    assert code not in text, (word, code, text)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import heapq
 import itertools
 import re
+import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from ..linking import TopicMatcher, term_pattern
+from ..markdown import CODE_ONLY, code_lines, prose_text
 from ..models import Note
-from .indexed_text import document_text
 
 SNIPPET_LENGTH = 220
+# A line of code shown when the words are only in a note's code.
+CODE_SNIPPET_LENGTH = 100
 # How much of the snippet comes before the first match.
 SNIPPET_LEAD = 60
 
@@ -132,25 +135,62 @@ def snippet(
     return segments
 
 
+def code_snippet(
+    lines: Sequence[str],
+    terms: Sequence[str],
+    matcher: TopicMatcher | None = None,
+    topic_keys: Collection[int] = (),
+) -> Segments:
+    """The first line of code holding a match, highlighted and cut short around it;
+    empty when no line holds one."""
+    for line in lines:
+        segments = snippet(line, terms, CODE_SNIPPET_LENGTH, matcher, topic_keys)
+        if any(is_match for _, is_match in segments):
+            return segments
+    return []
+
+
+def result_snippet(
+    body_html: str,
+    terms: Sequence[str],
+    matcher: TopicMatcher | None = None,
+    topic_keys: Collection[int] = (),
+) -> tuple[Segments, bool]:
+    """A result's passage and whether it is code: from the note's prose, which code
+    never runs into; a line of its code when the words are only there."""
+    prose = " ".join(prose_text(body_html, sys.maxsize, CODE_ONLY).replace("¶", " ").split())
+    segments = snippet(prose, terms, matcher=matcher, topic_keys=topic_keys)
+    if any(is_match for _, is_match in segments):
+        return segments, False
+    in_code = code_snippet(code_lines(body_html), terms, matcher, topic_keys)
+    if in_code:
+        return in_code, True
+    return segments, False
+
+
 def add_highlights(
     notes: Sequence[Note],
     terms: Sequence[str],
     matcher: TopicMatcher | None = None,
     topic_keys: Collection[int] = (),
 ) -> None:
-    """Give each note of a results page ``search_title`` and ``search_snippet``, lists
-    of (text, is_match) pairs, marking ``terms`` and the names of the topics
-    ``topic_keys`` (found with ``matcher``); one query for the page's bodies."""
+    """Give each note of a results page ``search_title``, ``search_snippet`` (lists of
+    (text, is_match) pairs, marking ``terms`` and the names of the topics
+    ``topic_keys``, found with ``matcher``) and ``search_snippet_is_code``; one query
+    for the page's bodies."""
     bodies: dict[int, str] = {}
     if terms and notes:
         bodies = dict(
             Note.objects.filter(pk__in=[note.pk for note in notes]).values_list("pk", "body_html")
         )
-    # The ignores: both are set for the results page on these objects only; Note does
+    # The ignores: these are set for the results page on these objects only; Note does
     # not declare them.
     for note in notes:
         note.search_title = highlight(note.title, terms, matcher, topic_keys)  # type: ignore[attr-defined]
-        body = document_text(bodies.get(note.pk, ""))
-        note.search_snippet = (  # type: ignore[attr-defined]
-            snippet(body, terms, matcher=matcher, topic_keys=topic_keys) if terms else []
+        found, is_code = (
+            result_snippet(bodies.get(note.pk, ""), terms, matcher, topic_keys)
+            if terms
+            else ([], False)
         )
+        note.search_snippet = found  # type: ignore[attr-defined]
+        note.search_snippet_is_code = is_code  # type: ignore[attr-defined]

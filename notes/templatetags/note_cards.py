@@ -70,7 +70,10 @@ def note_cards(notes) -> SafeString:
 def result_cards(notes) -> SafeString:
     """Search results: cards with the title and a passage, matches marked."""
     return _cards(
-        notes, RESULT_TEMPLATE, "result", lambda note: (note.search_title, note.search_snippet)
+        notes,
+        RESULT_TEMPLATE,
+        "result",
+        lambda note: (note.search_title, note.search_snippet, note.search_snippet_is_code),
     )
 
 

@@ -485,6 +485,9 @@ def test_the_fast_yaml_loader_reads_front_matter_as_the_checked_one_does(front_m
         ("---\ntitle: [a, b]\n---\nb\n", "title: ['a', 'b'] is a list or a map"),
         # Python's loader (used when the text holds a `*`) recurses once per level.
         ("---\ntitle: t*\nx: " + "[" * 3000 + "]" * 3000 + "\n---\nb\n", "nested too deeply"),
+        # libyaml reads up to 1,000 levels without recursing; keeping the value as JSON
+        # recurses, twice a level.
+        ("---\ntitle: t\nx: " + "[" * 900 + "]" * 900 + "\n---\nb\n", "nested too deeply"),
     ],
 )
 def test_front_matter_mistakes_are_refused_with_a_sentence_naming_the_key(text, reason):
@@ -495,6 +498,60 @@ def test_front_matter_mistakes_are_refused_with_a_sentence_naming_the_key(text, 
 def test_an_impossible_date_under_a_key_of_its_own_is_kept_as_written():
     parsed = parse_note_text("---\ntitle: t\nwhen: 2014-13-01\n---\nb\n")
     assert parsed.extra == {"when": "2014-13-01"}
+
+
+def test_dates_under_keys_of_their_own_are_kept_as_iso_text_at_any_depth():
+    parsed = parse_note_text(
+        "---\ntitle: t\nwhen: 2014-11-06\nat: 2014-11-06 10:00:00\n"
+        "review: {done: 2015-01-02, by: [me, 2015-01-03]}\n---\nb\n"
+    )
+    assert parsed.extra == {
+        "when": "2014-11-06",
+        "at": "2014-11-06T10:00:00",
+        "review": {"done": "2015-01-02", "by": ["me", "2015-01-03"]},
+    }
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="jsonable() keeps a value of a type JSON lacks as str(value): for a YAML "
+    "!!binary value that is Python's repr of bytes, b'hello', not what the file says",
+)
+def test_a_binary_value_under_a_key_of_its_own_is_kept_as_written():
+    parsed = parse_note_text("---\ntitle: t\ndata: !!binary aGVsbG8=\n---\nb\n")
+    assert parsed.extra == {"data": "aGVsbG8="}
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    ["# drafted in Obsidian, keys to come\n", "~\n", "null\n"],
+    ids=["a comment", "~", "null"],
+)
+def test_front_matter_holding_no_value_is_none_and_the_title_comes_from_the_body(front_matter):
+    parsed = parse_note_text(f"---\n{front_matter}---\n\nClosures\n\nThey keep their scope.\n")
+    assert (parsed.title, parsed.body) == ("Closures", "They keep their scope.")
+    assert (parsed.tags, parsed.categories, parsed.extra) == (None, None, {})
+
+
+def test_without_libyaml_front_matter_is_read_by_pyyamls_own_loader_alike(monkeypatch):
+    import importlib.util
+
+    import yaml
+
+    from notes.importers import front_matter
+
+    # PyYAML built without libyaml has no CSafeLoader: load the module afresh so.
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    spec = importlib.util.spec_from_file_location(
+        "notes.importers._front_matter_without_libyaml", front_matter.__file__
+    )
+    assert spec is not None and spec.loader is not None
+    pure = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pure)
+    assert pure._FastFrontMatterLoader.__bases__ == (yaml.SafeLoader,)
+    assert pure.split_front_matter(JEKYLL_POST) == front_matter.split_front_matter(JEKYLL_POST)
+    data, _ = pure.split_front_matter("---\ntags: ['machine learning', web]\n---\n")
+    assert pure.as_name_list(data["tags"]) == ["machine learning", "web"]
 
 
 @pytest.mark.django_db
@@ -585,6 +642,12 @@ def test_utf16_without_a_bom_is_read():
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
         (b"PK\x03\x04" + b"\xb0\xa1" * 50, "a zip archive"),
         (b"\x7fELF\x02\x01\x01" + b"\xb0\xa1" * 50, "an ELF program"),
+        # RIFF and ISO media name their kind after a length: a WebP picture, a WAV
+        # recording, an MP4 video, an iPhone's HEIC photo.
+        (b"RIFF\x24\x10\x00\x00WEBPVP8 " + b"\xb0\xa1" * 50, "a RIFF media file"),
+        (b"RIFF\x24\x10\x00\x00WAVEfmt " + b"\xb0\xa1" * 50, "a RIFF media file"),
+        (b"\x00\x00\x00\x18ftypmp42" + b"\xb0\xa1" * 50, "an MP4 or QuickTime media file"),
+        (b"\x00\x00\x00\x18ftypheic" + b"\xb0\xa1" * 50, "an MP4 or QuickTime media file"),
     ],
 )
 def test_files_that_start_like_a_binary_format_are_refused(raw, kind):
@@ -602,6 +665,65 @@ def test_files_that_start_like_a_binary_format_are_refused(raw, kind):
 )
 def test_bytes_that_read_as_no_coherent_text_are_refused_not_imported_as_mojibake(raw):
     with pytest.raises(NoteFileError, match="not text in UTF-8, UTF-16, GB18030/GBK or Big5"):
+        parse_note_bytes(raw, name="n.txt")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # Cut off in the middle of a two-byte unit, and between the halves of an emoji.
+        codecs.BOM_UTF16_LE + "协程笔记".encode("utf-16-le") + b"\x3d",
+        codecs.BOM_UTF16_LE + "协程笔记🐍".encode("utf-16-le")[:-2],
+        codecs.BOM_UTF16_BE + "协程笔记🐍".encode("utf-16-be")[:-2],
+    ],
+    ids=["odd byte", "half an emoji, little-endian", "half an emoji, big-endian"],
+)
+def test_a_file_with_a_utf16_bom_that_does_not_decode_is_refused(raw):
+    with pytest.raises(NoteFileError, match="starts like UTF-16 text but does not decode"):
+        parse_note_bytes(raw, name="n.txt")
+
+
+def test_a_note_zero_filled_by_a_crash_is_refused_for_its_nul_bytes():
+    # Valid UTF-8 all along (NUL is ASCII), and no other control character in it; but
+    # a NUL is no text a note can hold (PostgreSQL cannot store one in text).
+    raw = "协程笔记\n\n协程是用户空间的线程。\n".encode() + b"\x00" * 4096
+    with pytest.raises(NoteFileError, match=r"binary file \(it contains NUL bytes\)"):
+        parse_note_bytes(raw, name="n.txt")
+
+
+def test_a_binary_file_of_a_format_not_listed_is_refused_for_its_nul_bytes():
+    # A Windows program: "MZ", a DOS header and stub. No signature names it, and neither
+    # UTF-8, GB18030, Big5 nor UTF-16 reads it.
+    raw = (
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8\x00\x00\x00"
+        + b"\x00" * 4
+        + b"@\x00"
+        + b"\x00" * 34
+        + b"\x80\x00\x00\x00\x0e\x1f\xba\x0e\x00\xb4\t\xcd!\xb8\x01L\xcd!"
+        + b"This program cannot be run in DOS mode.\r\r\n$\x00\x00\x00"
+    )
+    with pytest.raises(NoteFileError, match=r"binary file \(it contains NUL bytes\)"):
+        parse_note_bytes(raw, name="setup.md")
+
+
+_BLANK_REASON = (
+    "a file of nothing but full-width spaces (U+3000) in GB18030 or Big5 is refused as "
+    "'garbled characters', while the same file in UTF-8 is 'the file is empty': "
+    "readable_share() gives 0.0 for text with nothing visible, below MIN_READABLE"
+)
+
+
+@pytest.mark.parametrize(
+    "encoding",
+    [
+        "utf-8",
+        pytest.param("gb18030", marks=pytest.mark.xfail(strict=True, reason=_BLANK_REASON)),
+        pytest.param("big5", marks=pytest.mark.xfail(strict=True, reason=_BLANK_REASON)),
+    ],
+)
+def test_a_file_of_full_width_spaces_is_refused_as_empty_in_any_encoding(encoding):
+    raw = "\u3000\u3000\n\u3000\n".encode(encoding)
+    with pytest.raises(NoteFileError, match="the file is empty"):
         parse_note_bytes(raw, name="n.txt")
 
 

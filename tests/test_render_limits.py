@@ -23,6 +23,7 @@ from notes.plain_text import _unique_anchor
 from notes.render_limits import (
     MAX_HTML_DEPTH,
     MAX_NESTING,
+    MAX_UNCLOSED,
     RenderRefused,
     bound_html_nesting,
     bound_markdown,
@@ -228,3 +229,130 @@ def test_plain_text_with_thousands_of_repeated_sections_renders_in_linear_time()
     seconds(200)
     short = min(seconds(1000) for _ in range(2))
     assert seconds(4000) < 8 * short
+
+
+# --- the model of Markdown's scanning, construct by construct ------------------------------
+
+
+def test_a_block_of_headings_past_the_budget_gets_blank_lines_and_the_paragraph_before_none():
+    body = "An ordinary paragraph.\n\n" + "# a\n" * 2000
+    # Each heading made its own block, as Markdown reads it anyway; the last one needs
+    # no blank line after it, and the paragraph is not touched.
+    assert bound_markdown(body).text == (
+        "An ordinary paragraph.\n\n" + "\n\n".join(["# a"] * 2000) + "\n"
+    )
+
+
+def test_escaped_brackets_are_not_openers_but_one_after_an_escaped_backslash_is():
+    escaped = "\\[a] " * 1500  # `\[` is a literal bracket: Markdown scans nothing from it
+    bounded = bound_markdown(escaped)
+    assert (bounded.text, bounded.placeholders) == (escaped, {})
+    assert render_markdown(escaped).html == "<p>" + "[a] " * 1500 + "</p>"
+    # `\\[`: the backslash is the escaped one, and the bracket opens a link text that
+    # never closes, so it is neutralised like a bare `[`.
+    opened = "\\\\[a " * 1500
+    assert set(bound_markdown(opened).placeholders.values()) == {"["}
+    assert render_markdown(opened).html == "<p>" + "\\[a " * 1500 + "</p>"
+
+
+def test_brackets_inside_code_spans_are_not_openers():
+    body = "`x[` " * 1500  # indexing code, quoted: Markdown reads the spans first
+    bounded = bound_markdown(body)
+    assert (bounded.text, bounded.placeholders) == (body, {})
+    assert render_markdown(body).html.count("<code>x[</code>") == 1500
+    # The same brackets outside code spans scan to the paragraph's end: neutralised.
+    assert set(bound_markdown("x[ " * 1500).placeholders.values()) == {"["}
+
+
+def test_tags_open_around_a_comment_are_written_as_text_once_it_would_cost_too_much():
+    # Markdown searches the rest of the paragraph for the end of each open tag: one
+    # comment inside 3,000 open <b> costs 3,000 times the rest of the paragraph.
+    body = "<b>" * 3000 + "<!-- note --> text"
+    bounded = bound_markdown(body)
+    assert set(bounded.placeholders.values()) == {"&lt;"}
+    assert sum(bounded.text.count(p) for p in bounded.placeholders) == 3000
+    html = render_markdown(body).html
+    assert html.count("&lt;b&gt;") == 3000 and "<b>" not in html
+    # Closed before the comment, they cost nothing: an end tag closes the tags left
+    # open inside it too (here `</b>` closes 3,000 <i>).
+    closed = "<b>" + "<i>" * 3000 + "</b><!-- note --> text"
+    assert bound_markdown(closed) == render_limits.BoundedSource(closed)
+    assert bound_markdown(closed.replace("</b>", "")).placeholders
+    # A comment in an ordinary paragraph, inside a tag or not, changes nothing.
+    for ordinary in ["<b>bold <!-- c --> text</b>", "plain <!-- c --> text"]:
+        assert bound_markdown(ordinary) == render_limits.BoundedSource(ordinary)
+    assert render_markdown("<b>bold <!-- c --> text</b>").html == "<p><b>bold  text</b></p>"
+
+
+def test_unclosed_processing_instructions_past_the_fourth_are_text():
+    body = "<?php\n\n" * 50  # each scans to the end of the note for its `?>`
+    bounded = bound_markdown(body)
+    assert sum(bounded.text.count(p) for p in bounded.placeholders) == 50 - MAX_UNCLOSED
+    assert render_markdown(body).html.count("<p>&lt;?php</p>") == 50
+    # Closed ones, and `<?` inside a line (Markdown only reads them at a line's start),
+    # are left alone.
+    ordinary = "<?php echo 1; ?>\n\nand a <?inline thing\n"
+    assert bound_markdown(ordinary) == render_limits.BoundedSource(ordinary)
+    assert "<p>and a &lt;?inline thing</p>" in render_markdown(ordinary).html
+
+
+def test_end_tags_that_never_close_past_the_fourth_are_text():
+    body = "</b " * 1000  # no `>` after them: each scans to the end of the note
+    bounded = bound_markdown(body)
+    assert sum(bounded.text.count(p) for p in bounded.placeholders) == 1000 - MAX_UNCLOSED
+    assert render_markdown(body).html == "<p>" + "&lt;/b " * 1000 + "</p>"
+
+
+def test_unclosed_comments_are_left_alone_as_markdown_searches_for_their_end_once():
+    body = "<!-- " * 1000
+    bounded = bound_markdown(body)
+    assert (bounded.text, bounded.placeholders) == (body, {})
+    assert render_markdown(body).html.count("&lt;!--") == 1000
+
+
+def test_declarations_and_tags_holding_a_less_than_sign_pass_untouched():
+    body = '<!DOCTYPE html>\n\ntext <!x and <a title="<b>">link</a>\n'
+    assert bound_markdown(body) == render_limits.BoundedSource(body)
+    html = render_markdown(body).html
+    assert "DOCTYPE" not in html  # raw HTML, which the sanitiser drops
+    assert 'text &lt;!x and <a title="&lt;b&gt;"' in html
+
+
+def test_a_tag_name_cut_short_by_a_backtick_is_text_not_an_unclosed_tag():
+    # Markdown's HTML parser ends a tag name at a backtick: `<a` is a code span.
+    body = "`<a` " * 10
+    assert bound_markdown(body) == render_limits.BoundedSource(body)
+    assert render_markdown(body).html.count("<code>&lt;a</code>") == 10
+
+
+def test_deep_indentation_inside_fenced_code_is_kept_while_deep_lists_are_flattened():
+    code_line = " " * 140 + "print(x)"
+    body = f"```\n{code_line}\n```\n\n" + "".join(
+        "    " * level + f"- level {level}\n" for level in range(40)
+    )
+    assert bound_markdown(body).text.split("\n")[1] == code_line
+    html = render_markdown(body).html
+    assert f"<code>{code_line}\n</code>" in html
+    assert html.count("<ul>") == MAX_NESTING
+
+
+def test_an_end_tag_does_not_close_an_element_outside_its_table_cell_or_none_open():
+    # In a table cell, `</div>` cannot close the divs opened before the table (the HTML
+    # parser ignores it), so the divs after it nest on: 60, the table, its row and cell.
+    inside_cell = "<div>" * 60 + "<table><tr><td>" + "</div>" * 60 + "<div>" * 60 + "x</td>"
+    open_before = 60 + 3
+    bounded = bound_html_nesting(inside_cell)
+    assert bounded.count("&lt;div>") == 60 - (MAX_HTML_DEPTH - open_before)
+    # End tags of elements not open close nothing either.
+    stray = "<div>" * 60 + "</span>" * 50 + "<div>" * 60
+    assert bound_html_nesting(stray).count("&lt;div>") == 60 - (MAX_HTML_DEPTH - 60)
+
+
+def test_check_deadline_checks_only_the_deadline_of_the_rendering_under_way():
+    render_limits.check_deadline()  # no rendering under way: nothing to check
+    with (
+        render_limits.deadline_in_effect(render_limits.Deadline(-1)),
+        pytest.raises(RenderRefused, match="too complex to render in -1 seconds"),
+    ):
+        render_limits.check_deadline()
+    render_limits.check_deadline()  # the rendering's deadline ended with it

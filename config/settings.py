@@ -7,6 +7,7 @@ environment variables; the embedded defaults give a safe local set-up
 
 import os
 from pathlib import Path
+from typing import Any
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -169,7 +170,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             # Opening SQLite and running its PRAGMAs costs more than serving a cached
             # page: keep the connection for the life of the worker.
             "CONN_MAX_AGE": None,
@@ -222,7 +223,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Local memory by default; Redis, shared by every worker, when REDIS_URL is set
 # (redis://host:6379/0): the page cache, cached cards and page parts live there.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL

@@ -19,12 +19,12 @@ last word.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Model, Q
 
 from .gathering import gathered_at_end
 from .models import Category, Mention, Note, Tag, TaggedNote, Topic, descendant_ids
@@ -142,14 +142,16 @@ def _add_to_subtrees(new_notes: list[tuple[frozenset[int], bool]]) -> None:
     _add_counts(Topic, added, "subtree_count", "subtree_published_count")
 
 
-def _add_counts(model: type, added: dict[int, list[int]], field: str, published_field: str) -> None:
+def _add_counts(
+    model: type[Model], added: dict[int, list[int]], field: str, published_field: str
+) -> None:
     """Add [notes, published notes] to each row's two counts: one UPDATE for all the rows
     given the same numbers."""
     by_change: dict[tuple[int, int], list[int]] = {}
     for pk, (total, published) in added.items():
         by_change.setdefault((total, published), []).append(pk)
     for (total, published), pks in by_change.items():
-        model.objects.filter(pk__in=pks).update(
+        model._default_manager.filter(pk__in=pks).update(
             **{field: F(field) + total, published_field: F(published_field) + published}
         )
 
@@ -172,10 +174,11 @@ def recount_subtrees(topics: Iterable[int] | None = None) -> None:
     Topic.objects.bulk_update(objects, ["subtree_count", "subtree_published_count"], batch_size=500)
 
 
-def _with_ancestors(topics: Iterable[int], parents: dict[int, int | None]) -> set[int]:
+def _with_ancestors(topics: Iterable[int], parents: Mapping[int, int | None]) -> set[int]:
     """These topics and every topic above them (topics since deleted left out)."""
     found: set[int] = set()
-    for pk in topics:
+    for topic in topics:
+        pk: int | None = topic
         while pk is not None and pk not in found and pk in parents:
             found.add(pk)
             pk = parents[pk]
@@ -187,7 +190,8 @@ def recount_everything() -> None:
     recount(
         Touched(
             recounts={
-                model: set(model.objects.values_list("pk", flat=True)) for model in _COUNTED_ROWS
+                model: set(model._default_manager.values_list("pk", flat=True))
+                for model in _COUNTED_ROWS
             }
         )
     )
@@ -201,17 +205,17 @@ def subtree_field(user) -> str:
 
 # What each count counts: the rows that tie a note to it, the key naming it there,
 # and the way from such a row to its note's status.
-_COUNTED_ROWS = {
+_COUNTED_ROWS: dict[type[Model], tuple[type[Model], str, str]] = {
     Tag: (TaggedNote, "tag", "content_object__status"),
     Category: (Note, "category", "status"),
     Topic: (Mention, "topic", "note__status"),
 }
 
 
-def _recount(model, pks: set[int]) -> None:
+def _recount(model: type[Model], pks: set[int]) -> None:
     rows, key, status = _COUNTED_ROWS[model]
     counts = (
-        rows.objects.filter(**{f"{key}__in": pks})
+        rows._default_manager.filter(**{f"{key}__in": pks})
         .order_by()
         .values(key)
         .annotate(all=Count("pk"), published=Count("pk", filter=Q(**{status: PUBLISHED})))
@@ -230,4 +234,4 @@ def _store(model, pks: set[int], rows) -> None:
     ]
     # Only these two columns: the rest of the row may be mid-edit in the same transaction.
     # Rows deleted meanwhile (a deleted tag's own count) are simply not matched.
-    model.objects.bulk_update(objects, ["note_count", "published_count"], batch_size=500)
+    model._default_manager.bulk_update(objects, ["note_count", "published_count"], batch_size=500)

@@ -26,8 +26,7 @@ def categories_with_counts(user, *, empty_too: bool = False) -> Sequence[Categor
     categories = list(Category.objects.annotate(own_notes=F(field)).order_by("name"))
     totals = subtree_totals((c.pk, c.parent_id, c.own_notes) for c in categories)
     for category in categories:
-        # The ignore: set for the pages on these objects only; Category does not declare it.
-        category.num_notes = totals[category.pk]  # type: ignore[attr-defined]
+        category.num_notes = totals[category.pk]
     if empty_too or (user.is_active and user.is_staff):
         return categories
     return [category for category in categories if totals[category.pk]]

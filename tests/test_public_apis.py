@@ -90,6 +90,10 @@ def project_classes() -> list[type]:
     ]
 
 
+# Set by Python itself on every abstract class and Protocol, not written by the project.
+MADE_BY_PYTHON = {"_abc_impl", "_is_protocol", "_is_runtime_protocol"}
+
+
 def overridden_private_methods(cls: type) -> set[str]:
     """Private names ``cls`` defines that a library base class defines too."""
     foreign = [
@@ -98,7 +102,10 @@ def overridden_private_methods(cls: type) -> set[str]:
     return {
         name
         for name in vars(cls)
-        if is_private(name) and name not in DOCUMENTED and any(name in vars(b) for b in foreign)
+        if is_private(name)
+        and name not in DOCUMENTED
+        and name not in MADE_BY_PYTHON
+        and any(name in vars(b) for b in foreign)
     }
 
 

@@ -15,6 +15,9 @@ class Category(NamedTreeNode):
     description = models.TextField(_("description"), blank=True)
 
     slug_fallback = "category"
+    # Set on the categories a page lists: how many notes the reader may see in each,
+    # sub-categories included (notes.listings.categories_with_counts).
+    num_notes: int
 
     class Meta:
         ordering = ["name"]

@@ -5,14 +5,16 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 from ..control_characters import validate_visible_name, without_control_characters
 from ..language import CHINESE, ENGLISH
@@ -74,23 +79,10 @@ class NoteQuerySet(models.QuerySet):
             for note in found.only("pk", "title", "slug")
         }
 
-    @contextmanager
-    def waiting_links_resolved_at_end(self) -> Iterator[None]:
+    def waiting_links_resolved_at_end(self) -> AbstractContextManager[None]:
         """Inside the block, notes created are not each checked for ``[[links]]`` waiting
         for their title; one query at the end finds them all (bulk imports)."""
-        titles: set[str] = set()
-        token = _NEW_TITLES.set(titles)
-        try:
-            yield
-        finally:
-            _NEW_TITLES.reset(token)
-        if titles:
-            waiting = NoteLink.objects.annotate(lower_text=Lower("target_text")).filter(
-                target_note=None, target_topic=None, lower_text__in=titles
-            )
-            links_may_have_moved.send(
-                sender=Note, note_ids=set(waiting.values_list("source_id", flat=True))
-            )
+        return _waiting_links_resolved_at_end()
 
     def tagged(self, *groups: Sequence[Tag], reading: int, counting: bool = False) -> NoteQuerySet:
         """Notes carrying a tag of each of ``groups``, for a caller that reads up to
@@ -128,6 +120,25 @@ class NoteQuerySet(models.QuerySet):
         fetch the tags of a whole page in one query (``attach_tags``)."""
         return self.select_related("category").defer(
             "body", "body_html", "headings", "front_matter"
+        )
+
+
+@contextmanager
+def _waiting_links_resolved_at_end() -> Iterator[None]:
+    # A function of the module, not a decorated method: the manager made from the
+    # queryset (as_manager) keeps this method's declared type for mypy.
+    titles: set[str] = set()
+    token = _NEW_TITLES.set(titles)
+    try:
+        yield
+    finally:
+        _NEW_TITLES.reset(token)
+    if titles:
+        waiting = NoteLink.objects.annotate(lower_text=Lower("target_text")).filter(
+            target_note=None, target_topic=None, lower_text__in=titles
+        )
+        links_may_have_moved.send(
+            sender=Note, note_ids=set(waiting.values_list("source_id", flat=True))
         )
 
 
@@ -183,10 +194,15 @@ class NoteHistoryManager(HistoryManager):
         return super().from_queryset(queryset_class, class_name)
 
 
-class Note(models.Model):
+# The plugin cannot build the reverse of TaggedNote.content_object, whose taggit base
+# class it cannot read (taggit ships no types): it is annotated below instead.
+class Note(models.Model):  # type: ignore[django-manager-missing]
+    if TYPE_CHECKING:
+        taggednote_set: RelatedManager[TaggedNote]
+
     _loaded_title: str | None = None
     _loaded_slug: str | None = None
-    _loaded_counted: tuple[str, int | None] | None = None
+    _loaded_counted: tuple[str | None, int | None] | None = None
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -481,19 +497,19 @@ class Note(models.Model):
     def neighbours(self, queryset: NoteQuerySet) -> tuple[Note | None, Note | None]:
         """The notes just before (older) and after (newer) this one in ``queryset``,
         each with only its title and slug loaded."""
-        queryset = queryset.exclude(pk=self.pk).values_list("pk", "created", "title", "slug")
+        rows = queryset.exclude(pk=self.pk).values_list("pk", "created", "title", "slug")
         older = self._nearest(
-            queryset.filter(created__lte=self.created).order_by("-created", "-pk"),
+            rows.filter(created__lte=self.created).order_by("-created", "-pk"),
             lambda pk, created: created < self.created or pk < self.pk,
         )
         newer = self._nearest(
-            queryset.filter(created__gte=self.created).order_by("created", "pk"),
+            rows.filter(created__gte=self.created).order_by("created", "pk"),
             lambda pk, created: created > self.created or pk > self.pk,
         )
         return older, newer
 
     @staticmethod
-    def _nearest(ordered: NoteQuerySet, beyond, window: int = 20) -> Note | None:
+    def _nearest(ordered: QuerySet[Any, Any], beyond, window: int = 20) -> Note | None:
         """The first note of ``ordered`` (rows of pk, created, title, slug) that lies
         ``beyond`` this one.
 
@@ -502,9 +518,10 @@ class Note(models.Model):
         settled here instead, over a small window, and only a pile of notes created
         at the very same instant falls back to scanning.
         """
-        candidates = list(ordered[:window])
-        if len(candidates) == window:
-            candidates = itertools.chain(candidates, ordered[window:].iterator())
+        first = list(ordered[:window])
+        candidates: Iterable[tuple[int, datetime, str, str]] = first
+        if len(first) == window:
+            candidates = itertools.chain(first, ordered[window:].iterator())
         for pk, created, title, slug in candidates:
             if beyond(pk, created):
                 return Note(pk=pk, created=created, title=title, slug=slug)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.db import models
 from django.urls import reverse
@@ -15,11 +15,19 @@ from ..slugs import slugify_unicode
 from .trees import CountedNotes
 
 if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+
     from .notes import Note
 
 
-class Tag(TagBase, CountedNotes):
+# The plugin cannot build the reverse of TaggedNote.tag, whose taggit base class it
+# cannot read (taggit ships no types): it and the manager are annotated below instead.
+class Tag(TagBase, CountedNotes):  # type: ignore[django-manager-missing]
     """A taggit tag whose slug keeps Chinese and is never empty."""
+
+    if TYPE_CHECKING:
+        objects: ClassVar[models.Manager[Tag]]
+        tagged_notes: RelatedManager[TaggedNote]
 
     class Meta:
         verbose_name = _("tag")
@@ -27,7 +35,7 @@ class Tag(TagBase, CountedNotes):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.name)
 
     def get_absolute_url(self) -> str:
         return reverse("notes:tag-detail", kwargs={"slug": self.slug})
@@ -42,8 +50,13 @@ class Tag(TagBase, CountedNotes):
 
 
 class TaggedNote(TaggedItemBase):
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_notes")
-    content_object = models.ForeignKey("Note", on_delete=models.CASCADE)
+    # Annotated: taggit ships no types, so the plugin cannot read its base class.
+    tag: models.ForeignKey[Tag, Tag] = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="tagged_notes"
+    )
+    content_object: models.ForeignKey[Note, Note] = models.ForeignKey(
+        "Note", on_delete=models.CASCADE
+    )
 
     class Meta:
         verbose_name = _("tagged note")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
@@ -60,14 +60,9 @@ class TopicQuerySet(models.QuerySet):
         _MATCHER_CACHE[self.db] = (version, matcher)
         return matcher
 
-    @contextmanager
-    def frozen_matcher(self) -> Iterator[TopicMatcher]:
+    def frozen_matcher(self) -> AbstractContextManager[TopicMatcher]:
         """Use one matcher for every save inside the block (bulk imports)."""
-        token = _FROZEN_MATCHER.set(self.matcher())
-        try:
-            yield _FROZEN_MATCHER.get()
-        finally:
-            _FROZEN_MATCHER.reset(token)
+        return _frozen(self.matcher())
 
 
 class Topic(NamedTreeNode):
@@ -187,3 +182,14 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.note} → {self.topic} ×{self.count}"
+
+
+@contextmanager
+def _frozen(matcher: TopicMatcher) -> Iterator[TopicMatcher]:
+    # A function of the module, not a decorated method: the manager made from the
+    # queryset (as_manager) keeps the method's declared type for mypy.
+    token = _FROZEN_MATCHER.set(matcher)
+    try:
+        yield matcher
+    finally:
+        _FROZEN_MATCHER.reset(token)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+from typing import Any
+
+from django.db.models import Model, QuerySet, SlugField
 
 from ..slugs import MADE_SLUG_MAX, cut_slug, slugify_unicode
 
@@ -26,16 +28,19 @@ def unique_slug(
         counter += 1
 
 
-def fill_slug(instance: Model, source: str, *, fallback: str) -> None:
+def fill_slug(instance: Any, source: str, *, fallback: str) -> None:
     """Give a model instance with an empty ``slug`` one made from ``source``, unique
-    among the rows of its model (the field's own max_length applies)."""
+    among the rows of its model (the field's own max_length applies). ``instance`` is
+    of any model with a ``slug`` field."""
     if instance.slug:
         return
-    model = type(instance)
+    model: type[Model] = type(instance)
+    field = model._meta.get_field("slug")
+    assert isinstance(field, SlugField)
     instance.slug = unique_slug(
         model._default_manager.all(),
         source,
         fallback=fallback,
-        max_length=model._meta.get_field("slug").max_length,
+        max_length=field.max_length or MADE_SLUG_MAX,
         exclude_pk=instance.pk,
     )

@@ -60,7 +60,7 @@ class CategoryDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         return self.visible_notes().filter(category_id__in=self.below).for_listing()
 
     def stored_count(self) -> int:
-        return self.total
+        return int(self.total)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -98,7 +98,7 @@ class TagDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         return self.visible_notes().tagged([self.tag], reading=self.paginate_by).for_listing()
 
     def stored_count(self) -> int:
-        return getattr(self.tag, count_field(self.request.user))
+        return int(getattr(self.tag, count_field(self.request.user)))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

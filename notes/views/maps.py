@@ -92,10 +92,11 @@ def note_outline_map(note: Note, user):
 
 
 def _note_for_map(request, slug: str) -> Note:
-    return get_object_or_404(
+    note: Note = get_object_or_404(
         Note.objects.visible_to(request.user).only("title", "slug", "status", "body_html"),
         slug=slug,
     )
+    return note
 
 
 def note_map_opml(request, slug):
@@ -133,7 +134,7 @@ def _map_download(request, content: str, content_type: str, filename: str) -> Ht
     response = HttpResponse(content, content_type=content_type)
     if request.GET.get("download"):
         # RFC 6266's filename*= for a note's Chinese slug, which a quoted filename cannot carry.
-        response["Content-Disposition"] = content_disposition_header(True, filename)
+        response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     return response
 
 

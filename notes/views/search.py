@@ -1,5 +1,7 @@
 """The search page and the tag box's suggestions."""
 
+from typing import Any
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.views.generic import ListView
@@ -22,7 +24,6 @@ class SearchView(VisibleNotesMixin, ListView):
     """Words, tags (all of them) and a category, combined; best matches first."""
 
     paginate_by = settings.NOTES_PER_PAGE
-    paginator_class = SearchPaginator
     template_name = "notes/search.html"
 
     def get_queryset(self):
@@ -35,8 +36,21 @@ class SearchView(VisibleNotesMixin, ListView):
         )
         return self.search.notes
 
-    def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
+    def get_paginator(
+        self,
+        queryset: Any,
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+        **kwargs: Any,
+    ) -> SearchPaginator:
+        paginator = SearchPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            **kwargs,
+        )
         search = self.search
         if search.only_tag is not None:
             paginator.known_count = getattr(search.only_tag, count_field(self.request.user))

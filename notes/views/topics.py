@@ -42,7 +42,7 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         return mention_cards(self.topic, self.request.user)
 
     def stored_count(self) -> int:
-        return getattr(self.topic, count_field(self.request.user))
+        return int(getattr(self.topic, count_field(self.request.user)))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -11,8 +11,10 @@ links. Two kinds of structure are recognised, because learners write them by hab
   blocks. Prose never does: a line holding Chinese outside a string or comment is
   prose, and a run must parse as a whole.
 - **Section lines** (``>v0.1.1 多进程``, ``1. 哈希``, ``小结：``, a short line
-  over an indented block, a short line standing alone): they become headings with
-  anchors, written exactly as in the file, and feed the note's Contents.
+  over an indented block, a short line opening a paragraph of an outline): found
+  from the layout of the whole note by ``notes.outline``, they become headings with
+  anchors and feed the note's Contents. A ``>`` marker is not part of a heading, and
+  a marked line too long for one is its first clause with the rest as a paragraph.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from .markdown import (
     code_formatter,
     sanitize_html,
 )
+from .outline import CODE, OUTPUT, TEXT, Paragraph, Section, find_sections
 from .render_limits import Deadline, bound_html_nesting, deadline_in_effect
 
 _CJK_CHAR = re.compile(f"[{CJK_CHARACTERS}{CJK_PUNCTUATION}]")
@@ -56,8 +59,6 @@ _PYTHON_START = re.compile(
 # `name = value`, `a.b(c)`, `x += 1`: statements that are Python if ast agrees.
 _STATEMENT = re.compile(r"^\s*[A-Za-z_][\w.\[\]'\"]*\s*(?:[-+*/%|&^]?=(?!=)|\()")
 _STRING_OR_COMMENT = re.compile(r"""#.*$|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*\"""")
-# Sentence punctuation: a line ending so, or full of it, is prose.
-_SENTENCE_END = re.compile(r"[。！？；，、]|[.!?;,](?:\s|$)")
 
 
 def _cjk_outside_strings(line: str) -> bool:
@@ -181,69 +182,6 @@ def _code_from_first_code_line(lines: list[str]) -> list[tuple[str, list[str]]]:
     )
 
 
-# --- structure ----------------------------------------------------------------------
-
-_MARKED_SECTION = re.compile(r"^>\s*\S")  # `>v0.1.1 多进程`
-_NUMBERED = re.compile(
-    r"^(?:\d{1,2}(?:\.\d{1,2})*[.、)）]|[一二三四五六七八九十]{1,3}[、.])\s*(?=\S)"
-)
-_LABEL = re.compile(r"^\S.{0,18}[:：]\s*$")  # `小结：`, `软件使用:`
-HEADING_MAX_LENGTH = 30
-
-
-def _indent(line: str) -> int:
-    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
-
-
-def _heading_kind(lines: list[str], index: int, following: str = "") -> str | None:
-    """Which habit, if any, makes ``lines[index]`` (of a paragraph) the start of a
-    section; ``following`` is the first line of the next paragraph."""
-    line = lines[index]
-    text = line.strip()
-    # A `#` line is a comment or a Markdown habit: text here, never a section.
-    if not text or text.startswith("#") or _URL.search(text):
-        return None
-    before = lines[index - 1].strip() if index > 0 else ""
-    # A marker the author chose on purpose may head a long line.
-    # Not a quoted reply, whose lines all start with `>`.
-    quoted = (lines[index + 1] if index + 1 < len(lines) else "").lstrip().startswith(">")
-    if _MARKED_SECTION.match(text) and not before and not quoted and len(text) <= 100:
-        return "marked"
-    if len(text) > HEADING_MAX_LENGTH:
-        return None
-    after = lines[index + 1] if index + 1 < len(lines) else ""
-    opens_block = bool(after.strip()) and _indent(after) > _indent(line)
-    # Trailing `;`, `:` and spaces end a section line as often as nothing does.
-    bare = text.rstrip(" ;；:：")
-    # A numbered line heads the lines below it; a list of numbered lines is a list.
-    numbered = _NUMBERED.match(text) if _indent(line) == 0 else None
-    if (
-        numbered
-        and after.strip()
-        and not _NUMBERED.match(after.strip())
-        and not _SENTENCE_END.search(bare[numbered.end() :])
-    ):
-        return "numbered"
-    if _SENTENCE_END.search(bare):
-        return None
-    if _LABEL.match(text) and opens_block:
-        return "label"
-    if opens_block and _indent(line) == 0:
-        return "label"
-    # A short line standing alone over a paragraph of prose; not one short line
-    # among others (a list, a web page's buttons).
-    stands_alone = not before and not after.strip()
-    over_prose = len(following.strip()) > HEADING_MAX_LENGTH
-    if (
-        stands_alone
-        and over_prose
-        and len(text) <= 12
-        and not re.search(r"[\W_]", text.replace(" ", ""))
-    ):
-        return "alone"
-    return None
-
-
 # --- rendering ----------------------------------------------------------------------
 
 
@@ -360,56 +298,71 @@ def render_plain_text(text: str, deadline: Deadline | None = None) -> RenderedMa
 
 
 def _render(text: str, deadline: Deadline) -> RenderedMarkdown:
-    blocks = _blocks(text, deadline)
-    # Each habit of marking sections gets a level in the order the note first uses it.
-    levels: dict[str, int] = {}
+    pieces = _pieces(_blocks(text, deadline))
+    sections = find_sections([paragraph for paragraph, _ in pieces], tick=deadline.check)
     anchors: dict[str, int] = {}
     headings: list[tuple[int, str, str]] = []
     parts: list[str] = []
     formatter = code_formatter(cssclass="highlight", wrapcode=True)
-    after_code = False
-    for block in blocks:
+    for number, (paragraph, code) in enumerate(pieces):
         deadline.check()
-        if block.kind == "code":
-            after_code = True
-            parts.append(highlight(textwrap.dedent("".join(block.lines)), PythonLexer(), formatter))
+        if paragraph.kind == CODE:
+            lexer = PythonConsoleLexer() if code.kind == "session" else PythonLexer()
+            parts.append(highlight(textwrap.dedent("".join(code.lines)), lexer, formatter))
             continue
-        if block.kind == "session":
-            parts.append(
-                highlight(textwrap.dedent("".join(block.lines)), PythonConsoleLexer(), formatter)
-            )
+        if paragraph.kind == OUTPUT:
+            parts.append(_output_html(list(paragraph.lines)))
             continue
-        paragraphs = _paragraphs(block.lines)
-        follows_code, after_code = after_code, False
-        for number, paragraph in enumerate(paragraphs):
-            following = paragraphs[number + 1][0] if number + 1 < len(paragraphs) else ""
-            if follows_code and number == 1 and _is_output(paragraphs[0], paragraph):
-                parts.append(_output_html(paragraph))
+        current: list[str] = []
+        for index, line in enumerate(paragraph.lines):
+            section = sections.get((number, index))
+            if section is None:
+                current.append(line)
                 continue
-            current: list[str] = []
-            for index, line in enumerate(paragraph):
-                kind = _heading_kind(paragraph, index, following)
-                if kind is None:
-                    current.append(line)
-                    continue
-                if current:
-                    parts.append(_paragraph_html(current))
-                    current = []
-                level = levels.setdefault(kind, min(2 + len(levels), 4))
-                anchor = _unique_anchor(line.strip(), anchors)
-                title = line.strip()
-                headings.append((level, anchor, title))
-                parts.append(
-                    f'<h{level} id="{anchor}" class="plain-heading">'
-                    f"{_escaped_with_links(line.rstrip())}</h{level}>"
-                )
             if current:
                 parts.append(_paragraph_html(current))
+                current = []
+            anchor = _unique_anchor(section.title, anchors)
+            headings.append((section.level, anchor, section.title))
+            parts.append(_heading_html(section, anchor))
+        if current:
+            parts.append(_paragraph_html(current))
     deadline.check()
     # Raw HTML is text here, so only code can nest, and Pygments does not nest deep.
     return RenderedMarkdown(
         html=sanitize_html(bound_html_nesting("\n".join(parts))), headings=tuple(headings)
     )
+
+
+_NO_CODE = _Block("text", [])
+
+
+def _pieces(blocks: list[_Block]) -> list[tuple[Paragraph, _Block]]:
+    """The note as the outline reads it: each paragraph of text, each block of code
+    (with the block, to highlight), and a program's output after its code and lead-in."""
+    pieces: list[tuple[Paragraph, _Block]] = []
+    after_code = False
+    for block in blocks:
+        if block.kind != "text":
+            after_code = block.kind == "code"
+            pieces.append((Paragraph((), CODE), block))
+            continue
+        paragraphs = _paragraphs(block.lines)
+        for number, lines in enumerate(paragraphs):
+            output = after_code and number == 1 and _is_output(paragraphs[0], lines)
+            pieces.append((Paragraph(tuple(lines), OUTPUT if output else TEXT), _NO_CODE))
+        after_code = False
+    return pieces
+
+
+def _heading_html(section: Section, anchor: str) -> str:
+    """A section's heading, and the rest of a line too long for one as its lead."""
+    level = section.level
+    heading = (
+        f'<h{level} id="{anchor}" class="plain-heading">'
+        f"{_escaped_with_links(section.title)}</h{level}>"
+    )
+    return heading + (f"\n{_paragraph_html([section.lead])}" if section.lead else "")
 
 
 # "运行结果如下：", "Output:": what introduces a program's output after its code.

@@ -47,7 +47,7 @@ def test_seed_004_shebang_and_coding_line_are_a_code_block_not_headings(seeds):
 def test_seed_004_contents_lists_its_version_sections(seeds):
     headings = render_plain_text(seed_body(seeds, "004")).headings
     sections = [text for level, _, text in headings if level == 2]
-    assert [text.split()[0] for text in sections] == [">v0.1.0", ">v0.1.1", ">v0.1.2", ">v0.1.3"]
+    assert [text.split()[0] for text in sections] == ["v0.1.0", "v0.1.1", "v0.1.2", "v0.1.3"]
     assert "小结：" in [text for _, _, text in headings]
 
 

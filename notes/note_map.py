@@ -2,10 +2,13 @@
 
 Pure, like the rest of the rendering: stored, sanitised HTML in, a tree of MapNodes
 out, drawn by the same layout and template as the topic map. The title is the root,
-headings are branches nested by level, and under each heading come its list items
-(nested lists nested) or, where a section has no list, the first sentence of each
-paragraph. A code block is one leaf, "code: <first line>". Every node links to its
-place in the reading view; a topic linked in a node's text is linked on the map too.
+headings are branches nested by level, and under each heading come the first sentence
+of each of its paragraphs (lines parted by a line break count as paragraphs) and its
+list items, nested lists nested. A list hangs under the paragraph that introduces it
+("ML常用的Python第三方Package：") when it follows that paragraph directly. A code block
+is one leaf, "code: <first line>". A first heading that repeats the title is the root
+itself. Every node links to its place in the reading view; a topic linked in a node's
+text is linked on the map too.
 """
 
 from __future__ import annotations
@@ -67,8 +70,9 @@ class _OutlineParser(HTMLParser):
         self.in_pre = 0
         self.code_blocks = 0
         self.skip = 0  # headerlink marks, tables and the like say nothing on a map
-        self.section_has_list: set[int] = set()
-        self.pending_paragraphs: dict[int, list[OutlineItem]] = {}
+        # The paragraph just ended, while nothing else has started since: a list that
+        # comes next hangs under it.
+        self.lead_in: OutlineItem | None = None
 
     # -- structure ---------------------------------------------------------------
     @property
@@ -94,14 +98,22 @@ class _OutlineParser(HTMLParser):
         if tag == "pre":
             self.in_pre += 1
             if self.in_pre == 1:
+                self.lead_in = None
                 self.code_blocks += 1
                 kind = "output" if "output" in (attributes.get("class") or "") else "code"
-                code = OutlineItem(kind, "", anchor=f"code-{self.code_blocks}")
+                # The id number_code_blocks gave it, when the HTML went through it.
+                anchor = attributes.get("id") or f"code-{self.code_blocks}"
+                code = OutlineItem(kind, "", anchor=anchor)
                 self._attach(code)
                 self.capture_start(code)
             return
         if self.in_pre:
             return
+        if tag == "br":
+            self._next_line_of_paragraph()
+            return
+        if tag not in {"ul", "ol", "li", "a"} and not self.items:
+            self.lead_in = None
         if tag in HEADINGS:
             level = HEADINGS[tag]
             while len(self.sections) > 1 and self.sections[-1].level >= level:
@@ -112,9 +124,10 @@ class _OutlineParser(HTMLParser):
             self.sections.append(heading)
             self.capture_start(heading)
         elif tag in {"ul", "ol"}:
-            self.section_has_list.add(id(self.section))
             self._flush_item_text()
-            self.lists.append(self.items[-1] if self.items else self.section)
+            parent = self.items[-1] if self.items else (self.lead_in or self.section)
+            self.lead_in = None
+            self.lists.append(parent)
         elif tag == "li" and self.lists:
             self._flush_item_text()
             item = OutlineItem("item", "", anchor=self._nearest_anchor())
@@ -123,7 +136,6 @@ class _OutlineParser(HTMLParser):
             self.capture_start(item)
         elif tag == "p" and not self.items and self.capture is None:
             paragraph = OutlineItem("sentence", "", anchor=self._nearest_anchor())
-            self.pending_paragraphs.setdefault(id(self.section), []).append(paragraph)
             self.section.children.append(paragraph)
             self.capture_start(paragraph)
         elif tag == "a" and self.capture is not None:
@@ -140,7 +152,8 @@ class _OutlineParser(HTMLParser):
                 self.skip -= 1
             return
         if tag == "pre":
-            self.in_pre -= 1
+            # Never below zero: a stray end tag must not make the rest read as code.
+            self.in_pre = max(self.in_pre - 1, 0)
             if self.in_pre == 0:
                 self.capture_end()
             return
@@ -151,7 +164,10 @@ class _OutlineParser(HTMLParser):
             if text:
                 self.capture.topics.append((text, self.link))
             self.link = None
-        if tag in HEADINGS or tag == "p" and self.capture is not None and not self.items:
+        if tag == "p" and self.capture is not None and self.capture.kind == "sentence":
+            self.lead_in = self.capture
+            self.capture_end()
+        elif tag in HEADINGS or tag == "p" and self.capture is not None and not self.items:
             self.capture_end()
         elif tag == "li" and self.items:
             self._flush_item_text()
@@ -188,6 +204,16 @@ class _OutlineParser(HTMLParser):
             item.text = text
         self.capture, self.buffer = None, []
 
+    def _next_line_of_paragraph(self) -> None:
+        """A line break in a paragraph starts another: notes written line by line in
+        Markdown keep each line's first sentence on the map, not only the first line's."""
+        if self.capture is None or self.capture.kind != "sentence" or self.items:
+            return
+        self.capture_end()
+        line = OutlineItem("sentence", "", anchor=self._nearest_anchor())
+        self.section.children.append(line)
+        self.capture_start(line)
+
     def _flush_item_text(self) -> None:
         """A list item's own text ends where a nested list begins."""
         if self.capture is not None and self.capture.kind == "item":
@@ -201,35 +227,69 @@ class _OutlineParser(HTMLParser):
 
     def outline(self) -> OutlineItem:
         self.capture_end()
-        self._drop_paragraphs_of_listed_sections(self.root)
+        _drop_empty(self.root)
         return self.root
 
-    def _drop_paragraphs_of_listed_sections(self, node: OutlineItem) -> None:
-        if id(node) in self.section_has_list:
-            node.children = [child for child in node.children if child.kind != "sentence"]
-        node.children = [child for child in node.children if child.text or child.children]
-        for child in node.children:
-            self._drop_paragraphs_of_listed_sections(child)
+
+def _drop_empty(node: OutlineItem) -> None:
+    """Nodes with no text and nothing under them (a paragraph that was only an image)."""
+    node.children = [child for child in node.children if child.text or child.children]
+    for child in node.children:
+        _drop_empty(child)
 
 
-_PRE_BLOCK = re.compile(r"(<pre\b[^>]*>)(.*?)</pre>", re.DOTALL)
+_PRE_TAG = re.compile(r"<pre\b[^>]*>|</pre>")
 _TAG = re.compile(r"<[^>]+>")
 
 
-def _first_code_line(match: re.Match[str]) -> str:
-    # Highlighted code is a span per token: only its first line shows on the map, so the
-    # rest is dropped before parsing rather than walked tag by tag.
-    text = _TAG.sub("", match.group(2))
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return f"{match.group(1)}{first}</pre>"
+def _code_blocks_as_first_lines(body_html: str) -> str:
+    """Each code block reduced to its first line, a ``<pre>`` inside one included.
+
+    Highlighted code is a span per token: only its first line shows on the map, so the
+    rest is dropped before parsing rather than walked tag by tag.
+    """
+    parts: list[str] = []
+    depth = 0
+    position = 0
+    opening = ""
+    for tag in _PRE_TAG.finditer(body_html):
+        if tag.group().startswith("</"):
+            if depth == 0:  # an end tag with no block open: dropped
+                parts.append(body_html[position : tag.start()])
+                position = tag.end()
+                continue
+            depth -= 1
+            if depth == 0:
+                text = _TAG.sub("", body_html[position : tag.start()])
+                first = next((line for line in text.splitlines() if line.strip()), "")
+                parts.append(f"{opening}{first}</pre>")
+                position = tag.end()
+        else:
+            if depth == 0:
+                parts.append(body_html[position : tag.start()])
+                opening, position = tag.group(), tag.end()
+            depth += 1
+    parts.append(body_html[position:] if depth == 0 else opening + body_html[position:])
+    return "".join(parts)
 
 
-def note_outline(body_html: str) -> OutlineItem:
-    """The outline of a note's rendered body (its root has no text: the title goes there)."""
+def note_outline(body_html: str, title: str = "") -> OutlineItem:
+    """The outline of a note's rendered body (its root has no text: the title goes
+    there). A first heading that says the ``title`` again is the root itself: its
+    children join the root's."""
     parser = _OutlineParser()
-    parser.feed(_PRE_BLOCK.sub(_first_code_line, body_html))
+    parser.feed(_code_blocks_as_first_lines(body_html))
     parser.close()
-    return parser.outline()
+    root = parser.outline()
+    first = root.children[0] if root.children else None
+    if first is not None and first.kind == "heading" and same_words(first.text, title):
+        root.children = first.children + root.children[1:]
+    return root
+
+
+def same_words(one: str, other: str) -> bool:
+    """Whether two titles say the same, whatever their case and spacing."""
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold() != ""
 
 
 def note_map(
@@ -242,7 +302,7 @@ def note_map(
     top-level structure always shows; where a branch is cut, its remaining items
     become one "+k more" node that links to the reading view.
     """
-    outline = note_outline(body_html)
+    outline = note_outline(body_html, title)
     root_item = OutlineItem("root", title, children=outline.children)
     order = _breadth_first(root_item)
     limit = max_nodes

@@ -7,6 +7,7 @@ an import can run it in worker processes while the main process writes.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,7 +15,8 @@ from typing import Any
 
 from .language import main_language
 from .linking import LinkResult, LinkTarget, TopicMatcher, link_html
-from .markdown import excerpt_of, plain_text, prose_text, render_markdown
+from .markdown import RenderedMarkdown, excerpt_of, plain_text, prose_text, render_markdown
+from .note_map import same_words
 from .plain_text import render_plain_text
 from .render_limits import Deadline, nested_too_deep
 
@@ -64,7 +66,7 @@ def render_note(
     """
     deadline = Deadline(budget)
     try:
-        rendered = RENDERERS[format](body, deadline)
+        rendered = without_title_heading(RENDERERS[format](body, deadline), title)
         main = matcher.first_in(title) if title else None
         links = link_html(
             rendered.html,
@@ -93,3 +95,21 @@ def render_note(
         title=title,
         every_section=every_section,
     )
+
+
+def without_title_heading(rendered: RenderedMarkdown, title: str) -> RenderedMarkdown:
+    """The body without a first heading that says the title again (a blog post's
+    "## Pycon2014 @Shanghai" under the title "Pycon2014 @Shanghai"): the page shows the
+    title above the body, so the heading would only repeat it, in Contents as well."""
+    if not rendered.headings:
+        return rendered
+    level, anchor, text = rendered.headings[0]
+    if not same_words(text, title):
+        return rendered
+    heading = re.compile(
+        rf'<h{level} id="{re.escape(html.escape(anchor))}">.*?</h{level}>\n?', re.DOTALL
+    )
+    body, found = heading.subn("", rendered.html, count=1)
+    if not found:
+        return rendered
+    return RenderedMarkdown(html=body, headings=rendered.headings[1:])

@@ -176,7 +176,8 @@ def test_a_plain_text_note_maps_its_sections_code_and_output():
     html = number_code_blocks(render_plain_text(text).html)
     root, _ = note_map(html, title="学习笔记", url="/notes/n/")
     rows = outline(root)
-    assert (1, ">v0.1 多进程") in rows and (1, ">v0.2 多线程") in rows
+    # The ">" that marks a section in plain text is no part of its heading.
+    assert (1, "v0.1 多进程") in rows and (1, "v0.2 多线程") in rows
     assert (2, "code: import os") in rows
     assert (2, "output: Process (876) start...") in rows
 
@@ -218,13 +219,6 @@ def test_a_topic_link_without_text_adds_no_topic_to_its_node():
     assert links == {item.key: [("GIL", "/topics/gil/")]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a <pre> nested in a <pre> (raw HTML the sanitiser keeps) leaves the outline "
-    "parser's in_pre at -1: every node after it is dropped from the map; and as the map "
-    "counts one code block where number_code_blocks numbered two, a later block would "
-    "link to the wrong id",
-)
 def test_a_pre_nested_in_a_pre_does_not_hide_the_rest_of_the_note():
     body = "<pre><pre>x\ny</pre></pre>\n\n## After\n\n```\nprint(1)\n```\n"
     html = number_code_blocks(render_markdown(body).html)
@@ -233,3 +227,139 @@ def test_a_pre_nested_in_a_pre_does_not_hide_the_rest_of_the_note():
     last_code_id = re.findall(r'<pre id="([^"]+)"', html)[-1]
     urls = {node.name: node.url for node in walk_map([root])}
     assert urls["code: print(1)"] == f"/n/#{last_code_id}"
+
+
+def test_a_list_hangs_under_the_paragraph_that_introduces_it():
+    root, _ = tree(
+        "## ML\n\nPython在ML有绝对的优势：\n\n* 人多库多\n* 效率不错\n\n"
+        "ML常用的Python第三方Package：\n\n* numpy\n* pandas\n\nA closing thought.\n"
+    )
+    assert outline(root)[1:] == [
+        (1, "ML"),
+        (2, "Python在ML有绝对的优势："),
+        (3, "人多库多"),
+        (3, "效率不错"),
+        (2, "ML常用的Python第三方Package："),
+        (3, "numpy"),
+        (3, "pandas"),
+        (2, "A closing thought."),
+    ]
+
+
+def test_a_list_after_a_heading_or_code_hangs_under_the_section():
+    root, _ = tree("## Steps\n\n* one\n* two\n\n```\nx = 1\n```\n\n* three\n")
+    assert outline(root)[1:] == [
+        (1, "Steps"),
+        (2, "one"),
+        (2, "two"),
+        (2, "code: x = 1"),
+        (2, "three"),
+    ]
+
+
+def test_every_paragraph_of_a_section_with_a_list_keeps_its_first_sentence():
+    root, _ = tree("## S\n\nFirst point. More.\n\n* item\n\nSecond point here. Yes.\n")
+    assert (2, "First point.") in outline(root)
+    assert (2, "Second point here.") in outline(root)
+
+
+def test_lines_parted_by_line_breaks_each_give_a_leaf():
+    body = (
+        "## 1.进程\n\n来自七牛的讲师。这是一位大神。<br>\n"
+        "进程。操作系统中最核心的概念。<br>\n线程。线程是执行流。\n"
+    )
+    root, _ = tree(body)
+    assert outline(root)[1:] == [
+        (1, "1.进程"),
+        (2, "来自七牛的讲师。"),
+        (2, "进程。"),
+        (2, "线程。"),
+    ]
+
+
+def test_a_first_heading_that_repeats_the_title_is_the_root():
+    html = render_markdown("## Pycon2014 @Shanghai\n\nIntro.\n\n### 1.Talk\n\nText.\n").html
+    root, _ = note_map(html, title="pycon2014  @shanghai", url="/n/")
+    assert outline(root) == [
+        (0, "pycon2014  @shanghai"),
+        (1, "Intro."),
+        (1, "1.Talk"),
+        (2, "Text."),
+    ]
+
+
+def test_a_first_heading_that_differs_from_the_title_stays_a_branch():
+    html = render_markdown("## Overview\n\nIntro.\n").html
+    root, _ = note_map(html, title="Pycon", url="/n/")
+    assert outline(root) == [(0, "Pycon"), (1, "Overview"), (2, "Intro.")]
+
+
+def seed_map(seeds, number: str) -> list[tuple[int, str]]:
+    from notes.importers.parsing import parse_note_bytes
+    from notes.linking import TopicMatcher
+    from notes.note_rendering import render_note
+
+    (path,) = seeds.glob(f"{number}_*")
+    parsed = parse_note_bytes(path.read_bytes(), name=path.name)
+    html = render_note(parsed.body, TopicMatcher([]), format=parsed.format).html
+    root, _ = note_map(number_code_blocks(html), title=parsed.title, url="/n/")
+    return outline(root)
+
+
+def section(rows: list[tuple[int, str]], starting: str) -> list[tuple[int, str]]:
+    """The rows under the first top-level branch whose name starts with ``starting``."""
+    start = next(i for i, (depth, name) in enumerate(rows) if name.startswith(starting))
+    end = next((i for i, (depth, _) in enumerate(rows) if i > start and depth <= 1), len(rows))
+    return rows[start + 1 : end]
+
+
+def test_the_pycon_maps_have_no_branch_that_repeats_the_title(seeds):
+    for number in ("000", "001"):
+        rows = seed_map(seeds, number)
+        assert rows[0] == (0, "Pycon2014 @Shanghai")
+        assert (1, "Pycon2014 @Shanghai") not in rows
+
+
+def test_the_second_pycon_map_hangs_each_list_under_its_lead_in_line(seeds):
+    below = section(seed_map(seeds, "001"), "4.Python机器学习实践")
+    for lead_in, first_item in (
+        ("Python在ML有绝对的优势：", "人多库多省事"),
+        ("ML的从业人员可以分为三类：", "科学家：数学研究，建模"),
+        ("ML常用的Python第三方Package：", "numpy/scipy:最基础，常用"),
+    ):
+        at = below.index((2, lead_in))
+        assert below[at + 1] == (3, first_item)
+    # The section's prose is on the map too, a leaf for each paragraph.
+    assert below[0][0] == 2 and below[0][1].startswith("来自七感数据分析的胡景超讲师")
+
+
+def test_the_first_pycon_maps_section_1_keeps_a_leaf_for_each_of_its_lines(seeds):
+    below = section(seed_map(seeds, "000"), "1.Python中的进程")
+    names = [name for _, name in below]
+    assert names[0] == "来自七牛云存储的许智翔讲师。"
+    assert {"进程。", "线程。", "协程。"} <= set(names)
+
+
+def test_a_first_heading_that_repeats_the_title_leaves_the_page_and_its_contents():
+    from notes.linking import TopicMatcher
+    from notes.note_rendering import render_note
+
+    body = "## Pycon2014 @Shanghai\n\nIntro.\n\n### 1.Talk\n\nText.\n\n### 2.More\n"
+    rendered = render_note(body, TopicMatcher([]), title="Pycon2014 @Shanghai")
+    assert "Pycon2014 @Shanghai</h2>" not in rendered.html
+    assert "<p>Intro.</p>" in rendered.html
+    assert [text for _, _, text in rendered.headings] == ["1.Talk", "2.More"]
+    kept = render_note(body, TopicMatcher([]), title="Another title")
+    assert [text for _, _, text in kept.headings][0] == "Pycon2014 @Shanghai"
+
+
+def test_seed_000s_page_and_contents_do_not_repeat_its_title(seeds):
+    from notes.importers.parsing import parse_note_bytes
+    from notes.linking import TopicMatcher
+    from notes.note_rendering import render_note
+
+    (path,) = seeds.glob("000_*")
+    parsed = parse_note_bytes(path.read_bytes(), name=path.name)
+    rendered = render_note(parsed.body, TopicMatcher([]), title=parsed.title)
+    assert parsed.title not in [text for _, _, text in rendered.headings]
+    assert f"{parsed.title}<a" not in rendered.html

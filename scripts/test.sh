@@ -43,6 +43,8 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/lint-imports --no-cache
+# Types: django-stubs over notes/ and config/, the pure modules held to --strict's checks.
+.venv/bin/mypy
 # The documentation site: a broken link, a missing page or an undocumented setting fails.
 NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
 env -u DATABASE_URL .venv/bin/python manage.py makemigrations --check --dry-run

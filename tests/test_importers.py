@@ -512,11 +512,6 @@ def test_dates_under_keys_of_their_own_are_kept_as_iso_text_at_any_depth():
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="jsonable() keeps a value of a type JSON lacks as str(value): for a YAML "
-    "!!binary value that is Python's repr of bytes, b'hello', not what the file says",
-)
 def test_a_binary_value_under_a_key_of_its_own_is_kept_as_written():
     parsed = parse_note_text("---\ntitle: t\ndata: !!binary aGVsbG8=\n---\nb\n")
     assert parsed.extra == {"data": "aGVsbG8="}
@@ -706,21 +701,7 @@ def test_a_binary_file_of_a_format_not_listed_is_refused_for_its_nul_bytes():
         parse_note_bytes(raw, name="setup.md")
 
 
-_BLANK_REASON = (
-    "a file of nothing but full-width spaces (U+3000) in GB18030 or Big5 is refused as "
-    "'garbled characters', while the same file in UTF-8 is 'the file is empty': "
-    "readable_share() gives 0.0 for text with nothing visible, below MIN_READABLE"
-)
-
-
-@pytest.mark.parametrize(
-    "encoding",
-    [
-        "utf-8",
-        pytest.param("gb18030", marks=pytest.mark.xfail(strict=True, reason=_BLANK_REASON)),
-        pytest.param("big5", marks=pytest.mark.xfail(strict=True, reason=_BLANK_REASON)),
-    ],
-)
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "big5"])
 def test_a_file_of_full_width_spaces_is_refused_as_empty_in_any_encoding(encoding):
     raw = "\u3000\u3000\n\u3000\n".encode(encoding)
     with pytest.raises(NoteFileError, match="the file is empty"):

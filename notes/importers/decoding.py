@@ -133,6 +133,9 @@ def _detect(raw: bytes) -> tuple[str, str]:
     # Short Chinese texts decode without error as GB18030, Big5 and even UTF-16; the
     # reading made of everyday characters is the one the author wrote.
     _, chaos, text, encoding = max(readings, key=lambda reading: reading[0])
+    if not text.strip():
+        # Full-width spaces in GB18030 or Big5: nothing to read, as in any encoding.
+        raise NoteFileError("the file is empty")
     name = _NAMES[encoding]
     if (
         chaos > MAX_CHAOS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import math
 import re
@@ -191,6 +192,9 @@ def _jsonable(value: Any, key: str) -> Any:
         return str(value)  # a _QuotedName becomes a plain str
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
+    if isinstance(value, bytes):
+        # YAML's !!binary: kept as the base64 text the file holds.
+        return base64.b64encode(value).decode("ascii")
     if isinstance(value, dict):
         return {str(name): _jsonable(item, str(name)) for name, item in value.items()}
     if isinstance(value, list | tuple | set):

@@ -8,6 +8,7 @@ import pytest
 
 from notes.importers import parse_note_bytes
 from notes.language import main_language
+from notes.note_map import note_outline
 from notes.plain_text import render_plain_text
 
 
@@ -95,6 +96,234 @@ def test_seed_002_numbered_and_labelled_sections_feed_the_contents(seeds):
 def test_seed_003_short_lines_standing_alone_are_its_sections(seeds):
     texts = [text for _, _, text in render_plain_text(seed_body(seeds, "003")).headings]
     assert texts == ["进程", "线程", "协程", "总结"]
+
+
+# Seed 002 is an outline of study subjects, each opened by a short line after a blank
+# line, with questions and points inside them.
+SUBJECTS_002 = [
+    "并发与并行的区别;",
+    "Python GIL 全局解释器锁:",
+    "Python垃圾回收机制",
+    "python中的可hash和不可变性",
+    "Python闭包",
+]
+POINTS_002 = {
+    "为什么别的语言没有(Cpython为什么这么设计):": "Python GIL 全局解释器锁:",
+    "针对循环引用问题:": "Python垃圾回收机制",
+    "2. 哈希": "python中的可hash和不可变性",
+    "3. 不可改变性": "python中的可hash和不可变性",
+}
+
+
+def parent_heading(headings, index: int) -> tuple[int, str, str] | None:
+    """The heading a Contents entry sits under: the last one above it of a lower level."""
+    level = headings[index][0]
+    return next((h for h in reversed(headings[:index]) if h[0] < level), None)
+
+
+def test_seed_002_its_five_subjects_are_sections_of_one_level(seeds):
+    headings = render_plain_text(seed_body(seeds, "002")).headings
+    levels = {text: level for level, _, text in headings}
+    assert set(SUBJECTS_002) <= set(levels)
+    assert {levels[subject] for subject in SUBJECTS_002} == {2}
+
+
+def test_seed_002_each_point_sits_under_its_own_subject(seeds):
+    headings = render_plain_text(seed_body(seeds, "002")).headings
+    texts = [text for _, _, text in headings]
+    for point, subject in POINTS_002.items():
+        index = texts.index(point)
+        parent = parent_heading(headings, index)
+        assert parent is not None and parent[2] == subject, point
+        assert headings[index][0] > parent[0]
+    # No subject hangs under another section, nor under a point.
+    for subject in SUBJECTS_002:
+        assert parent_heading(headings, texts.index(subject)) is None
+
+
+def test_seed_002_headings_follow_the_order_of_the_text(seeds):
+    body = seed_body(seeds, "002")
+    position = 0
+    for _, _, text in render_plain_text(body).headings:
+        position = body.index(text, position) + len(text)
+
+
+def test_seed_002_map_hangs_points_under_their_subjects(seeds):
+    rendered = render_plain_text(seed_body(seeds, "002"))
+    root = note_outline(rendered.html, title="技巧")
+    branches = {item.text: item for item in root.children if item.kind == "heading"}
+    assert set(SUBJECTS_002) <= set(branches)
+    for point, subject in POINTS_002.items():
+        assert point in [item.text for item in branches[subject].children], point
+
+
+def test_seed_004_no_heading_keeps_the_section_marker(seeds):
+    headings = render_plain_text(seed_body(seeds, "004")).headings
+    assert headings and not any(">" in text or ">" in anchor for _, anchor, text in headings)
+
+
+def test_seed_004_a_long_version_line_is_its_heading_and_a_lead_paragraph(seeds):
+    rendered = render_plain_text(seed_body(seeds, "004"))
+    assert rendered.headings[0][::2] == (2, "v0.1.0 IO")
+    lead = "序列化和反序列化，pickle和json模块，前者编码更少，后者更通用，推荐用后者。"
+    assert rendered.html.startswith(f'<h2 id="v010-io">v0.1.0 IO</h2>\n<p class="plain">{lead}</p>')
+
+
+def test_seed_004_its_three_summaries_are_alike(seeds):
+    headings = render_plain_text(seed_body(seeds, "004")).headings
+    summaries = [h for h in headings if h[2].rstrip("：:") == "小结"]
+    assert len(summaries) == 3
+    assert {level for level, _, _ in summaries} == {3}
+    assert [parent_heading(headings, headings.index(h))[2].split()[0] for h in summaries] == [
+        "v0.1.1",
+        "v0.1.2",
+        "v0.1.3",
+    ]
+
+
+# --- outlines as learners write them (held-back samples, not from the seeds) ----------
+
+
+def outline_of(text: str) -> list[tuple[int, str]]:
+    return [(level, title) for level, _, title in render_plain_text(text).headings]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "一、基础语法\nPython 的基础语法包括变量和控制流，是一切的根基。\n"
+            "1. 变量\n变量是对象的名字，赋值只是绑定名字。\n"
+            "2. 控制流\nif、for 和 while 决定执行的顺序。\n\n"
+            "二、函数\n函数把一段逻辑包装起来，方便复用。\n"
+            "1. 参数\n位置参数和关键字参数各有用途。\n",
+            [
+                (2, "一、基础语法"),
+                (3, "1. 变量"),
+                (3, "2. 控制流"),
+                (2, "二、函数"),
+                (3, "1. 参数"),
+            ],
+            id="chinese-chapters-over-numbers",
+        ),
+        pytest.param(
+            "一、基础语法\n\n1. 变量\n变量是对象的名字，赋值只是绑定名字。\n\n"
+            "2. 控制流\nif、for 和 while 决定执行的顺序。\n\n二、函数\n\n"
+            "1. 参数\n位置参数和关键字参数各有用途。\n",
+            [
+                (2, "一、基础语法"),
+                (3, "1. 变量"),
+                (3, "2. 控制流"),
+                (2, "二、函数"),
+                (3, "1. 参数"),
+            ],
+            id="chinese-chapters-standing-alone",
+        ),
+        pytest.param(
+            "1. 安装\n在官网下载安装包，按提示完成安装。\n(1) Windows\n双击安装包，勾选 PATH。\n"
+            "(2) macOS\n用 Homebrew 安装最省事。\n2. 配置\n把常用的包装进虚拟环境。\n"
+            "1) 创建\n运行 python -m venv 就行。\n2) 激活\n每次打开终端都要激活。\n",
+            [
+                (2, "1. 安装"),
+                (3, "(1) Windows"),
+                (3, "(2) macOS"),
+                (2, "2. 配置"),
+                (3, "1) 创建"),
+                (3, "2) 激活"),
+            ],
+            id="numbers-over-bracketed-numbers",
+        ),
+        pytest.param(
+            "v0.1 入门\nPython 的安装和第一个程序。\n\nv0.1.1 变量\n变量只是名字，赋值不复制。\n\n"
+            "v0.1.2 函数\n函数是一等对象。\n\nv0.2 进阶\n装饰器和生成器。\n",
+            [(2, "v0.1 入门"), (3, "v0.1.1 变量"), (3, "v0.1.2 函数"), (2, "v0.2 进阶")],
+            id="versions-by-depth",
+        ),
+        pytest.param(
+            ">v0.1 多进程\n\tfork()返回两次。\n\n小结：\n\t跨平台用 multiprocessing。\n\n"
+            ">v0.2 多线程\n\t线程共享内存。\n\n\t小结\n\t多线程要小心死锁，锁要成对地释放。\n",
+            [(2, "v0.1 多进程"), (3, "小结："), (2, "v0.2 多线程"), (3, "小结")],
+            id="chevron-versions-over-summaries",
+        ),
+        pytest.param(
+            "【基础】\n变量、函数和类是 Python 的三块基石。\n要点：\n  名字绑定对象\n"
+            "【进阶】\n装饰器和生成器让代码更简洁。\n",
+            [(2, "【基础】"), (3, "要点："), (2, "【进阶】")],
+            id="brackets",
+        ),
+        pytest.param(
+            "Python notes\n\nConcurrency vs parallelism:\n  Concurrency: tasks take turns.\n\n"
+            "The GIL\n\nCPython lets one thread run bytecode at a time, to keep counts safe.\n"
+            "Why other languages don't have one:\n  Their runtimes were designed for threads.\n\n"
+            "Garbage collection\nFor reference cycles:\n  Mark and sweep finds the rest.\n",
+            [
+                (2, "Concurrency vs parallelism:"),
+                (2, "The GIL"),
+                (3, "Why other languages don't have one:"),
+                (2, "Garbage collection"),
+                (3, "For reference cycles:"),
+            ],
+            id="english-subjects-with-and-without-colons",
+        ),
+        pytest.param(
+            "垃圾回收\n\n1. 引用计数\n计数为零的对象立刻回收。\n"
+            "2. 标记清除\n从根出发标记能到达的对象。\n\n"
+            "闭包\n\n1. 定义\n函数和它的环境变量合在一起。\n",
+            [(2, "垃圾回收"), (3, "1. 引用计数"), (3, "2. 标记清除"), (2, "闭包"), (3, "1. 定义")],
+            id="bare-subjects-over-numbers",
+        ),
+    ],
+)
+def test_outline_shapes_nest_subjects_over_their_points(text, expected):
+    assert outline_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("步骤：\n1. 安装\n2. 配置\n3. 运行\n", id="a-numbered-list"),
+        pytest.param("Setup\nRun pip install first, then the tests.\n", id="one-short-first-line"),
+        pytest.param(
+            "This note explains how the interpreter runs\nthe code you write and what it does.\n\n"
+            "Threads are useful when the program waits\nfor input or output most of the time.\n",
+            id="prose-wrapped-at-a-fixed-width",
+        ),
+        pytest.param("先看例子：\n\nimport os\nprint(os.getpid())\n", id="a-lead-in-to-code"),
+        pytest.param("要点：\n\n- 名字绑定对象\n- 赋值不复制\n", id="a-lead-in-to-a-list"),
+        pytest.param(
+            "并发:通过线程切换实现\n  同一时刻只有一个线程\n", id="a-line-that-says-something"
+        ),
+    ],
+)
+def test_lines_that_head_nothing_of_their_own_are_not_sections(text):
+    assert outline_of(text) == []
+
+
+def test_a_title_over_a_list_of_subjects_is_not_a_section_of_its_own():
+    text = (
+        "Python大纲图\n\n并发与并行的区别;\n  并发:线程之间互相切换\n\n"
+        "Python闭包\n一个函数和它的环境变量合在一起,就构成了一个闭包(closure)。\n"
+    )
+    assert outline_of(text) == [(2, "并发与并行的区别;"), (2, "Python闭包")]
+
+
+def test_the_same_words_make_the_same_kind_of_line_everywhere():
+    text = (
+        ">v0.1 多进程\n\tfork()返回两次。\n\n小结：\n\t跨平台用 multiprocessing。\n\n"
+        ">v0.2 多线程\n\t线程共享内存，锁要成对地获取和释放才不会死锁。\n"
+        "\t小结\n\t多线程要小心死锁。\n"
+    )
+    assert outline_of(text) == [(2, "v0.1 多进程"), (3, "小结："), (2, "v0.2 多线程"), (3, "小结")]
+
+
+def test_a_long_marked_line_loses_only_its_marker_and_the_comma_it_is_split_at():
+    text = ">v0.2 多线程，threading 模块、锁、死锁，以及 GIL 为什么让多线程跑不满多核。\n正文\n"
+    rendered = render_plain_text(text)
+    assert [title for _, _, title in rendered.headings] == ["v0.2 多线程"]
+    assert paragraphs(rendered.html) == [
+        "threading 模块、锁、死锁，以及 GIL 为什么让多线程跑不满多核。",
+        "正文",
+    ]
 
 
 # --- nothing is Markdown ------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import html
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from notes.importers import parse_note_bytes
 from notes.language import main_language
 from notes.note_map import note_outline
 from notes.plain_text import render_plain_text
+from notes.render_limits import Deadline
 
 
 def seed_body(seeds: Path, number: str) -> str:
@@ -447,3 +449,23 @@ def test_a_quoted_reply_is_text_not_a_section():
     rendered = render_plain_text("他说：\n\n> 先学基础\n> 再学框架\n")
     assert rendered.headings == ()
     assert "&gt; 先学基础\n&gt; 再学框架" in rendered.html
+
+
+def test_outline_rules_take_time_growing_linearly_with_the_note():
+    # Every outline shape at once, repeated: each rule is one pass over the lines.
+    unit = (
+        "一、章\n\n1. 节\n正文，说明。\n(1) 点\n正文，说明。\n【块】\n正文，说明。\n"
+        ">v0.1 版\n\t缩进\n\n"
+        "小结\n多线程编程，模型复杂，容易发生冲突。\n\n组合:\n  用组合的方式建立关系\n"
+    )
+
+    def seconds(kilobytes: int) -> float:
+        body = unit * (kilobytes * 1024 // len(unit))
+        started = time.perf_counter()
+        render_plain_text(body, Deadline(60))
+        return time.perf_counter() - started
+
+    seconds(1)
+    small = min(seconds(16) for _ in range(3))
+    large = min(seconds(64) for _ in range(2))
+    assert large < 8 * max(small, 0.005), (small, large)

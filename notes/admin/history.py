@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.contrib.admin import AdminSite
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -18,17 +18,18 @@ from django.utils.translation import gettext as _
 
 from ..models import Note
 
+if TYPE_CHECKING:  # for mypy alone: a Protocol class carries typing's private attributes
 
-class NoteHistoryAdmin(Protocol):
-    """What these pages ask of the note admin (NoteAdmin)."""
+    class NoteHistoryAdmin(Protocol):
+        """What these pages ask of the note admin (NoteAdmin)."""
 
-    admin_site: AdminSite
+        admin_site: AdminSite
 
-    def may_see_note_or_its_remains(self, request: HttpRequest, object_id: str) -> bool: ...
+        def may_see_note_or_its_remains(self, request: HttpRequest, object_id: str) -> bool: ...
 
-    def has_restore_permission(self, request: HttpRequest) -> bool: ...
+        def has_restore_permission(self, request: HttpRequest) -> bool: ...
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool: ...
+        def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool: ...
 
 
 COMPARED_FIELDS = ["title", "slug", "status", "category", "tag_names", "excerpt", "created"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django import forms
 from django.conf import settings
@@ -100,12 +100,14 @@ class ImportNotesForm(forms.Form):
         }
 
 
-class NoteImportAdmin(Protocol):
-    """What the import page asks of the note admin (NoteAdmin)."""
+if TYPE_CHECKING:  # for mypy alone: a Protocol class carries typing's private attributes
 
-    admin_site: AdminSite
+    class NoteImportAdmin(Protocol):
+        """What the import page asks of the note admin (NoteAdmin)."""
 
-    def has_import_permission(self, request: HttpRequest) -> bool: ...
+        admin_site: AdminSite
+
+        def has_import_permission(self, request: HttpRequest) -> bool: ...
 
 
 class ImportNotesView(FormView):

@@ -93,7 +93,7 @@ def _shoot(base: str, notes: list[list[str]], out: Path) -> None:
                 page.goto(f"{base}/notes/{urllib.request.quote(slug)}/")
                 path = out / f"seed-{number}-{name}.png"
                 page.screenshot(path=str(path), full_page=True)
-                print(path.relative_to(ROOT))
+                print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
             context.close()
         browser.close()
 

@@ -124,7 +124,8 @@ ALLOWED_ATTRIBUTES = {
     "th": {"style", "colspan", "rowspan"},
     "ol": {"start"},
     "p": {"class"},
-    **{f"h{level}": {"id"} for level in range(1, 7)},
+    # class: a plain-text section keeps its line breaks (.plain-heading).
+    **{f"h{level}": {"id", "class"} for level in range(1, 7)},
 }
 
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}

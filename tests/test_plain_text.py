@@ -168,7 +168,9 @@ def test_seed_004_a_long_version_line_is_its_heading_and_a_lead_paragraph(seeds)
     rendered = render_plain_text(seed_body(seeds, "004"))
     assert rendered.headings[0][::2] == (2, "v0.1.0 IO")
     lead = "序列化和反序列化，pickle和json模块，前者编码更少，后者更通用，推荐用后者。"
-    assert rendered.html.startswith(f'<h2 id="v010-io">v0.1.0 IO</h2>\n<p class="plain">{lead}</p>')
+    assert rendered.html.startswith(
+        f'<h2 id="v010-io" class="plain-heading">v0.1.0 IO</h2>\n<p class="plain">{lead}</p>'
+    )
 
 
 def test_seed_004_its_three_summaries_are_alike(seeds):
@@ -469,3 +471,10 @@ def test_outline_rules_take_time_growing_linearly_with_the_note():
     small = min(seconds(16) for _ in range(3))
     large = min(seconds(64) for _ in range(2))
     assert large < 8 * max(small, 0.005), (small, large)
+
+
+def test_a_section_heading_keeps_the_class_that_keeps_its_line_breaks():
+    html = render_plain_text(
+        "进程\n\n操作系统中最核心的概念是进程。\n\n线程\n\n线程是执行流。\n"
+    ).html
+    assert 'class="plain-heading"' in html

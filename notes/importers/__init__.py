@@ -11,6 +11,8 @@ The package holds one concern per module:
 - ``front_matter``: Jekyll's YAML front matter;
 - ``plain_notes``: a note without front matter, its title and body;
 - ``parsing``: the three joined, ``parse_note_bytes`` and ``parse_note_text``;
+- ``dates``: a date written in a note's first lines, or typed by a person;
+- ``git_dates``: the date of the git commit that added a file;
 - ``collection``: files and folders on disk, uploads and zip archives;
 - ``report``: what happened to each file;
 - ``saving``: one parsed note written to the database;
@@ -21,6 +23,7 @@ The package holds one concern per module:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -72,14 +75,19 @@ def import_paths(
     default_status: str = Note.Status.DRAFT,
     on_result: Callable[[ImportResult, int], None] | None = None,
     trim_clipping: bool = False,
+    written_date: dt.date | None = None,
 ) -> ImportReport:
-    """Import files and folders (recursively), one transaction per file."""
+    """Import files and folders (recursively), one transaction per file;
+    ``written_date`` dates every note of the run."""
     items = collect_paths(paths)
     total = sum(item.size for item in items if isinstance(item, NoteInput))
     if total > limits.max_import_bytes():
         return _refused_whole(limits.import_too_large(total), dry_run=dry_run)
     importer = NoteImporter(
-        default_status=default_status, dry_run=dry_run, trim_clipping=trim_clipping
+        default_status=default_status,
+        dry_run=dry_run,
+        trim_clipping=trim_clipping,
+        written_date=written_date,
     )
     return importer.run(items, on_result=on_result)
 
@@ -97,6 +105,7 @@ def import_uploads(
     default_status: str = Note.Status.DRAFT,
     uploader: str = "",
     trim_clipping: bool = False,
+    written_date: dt.date | None = None,
 ) -> ImportReport:
     """Import uploaded ``.md``/``.markdown``/``.txt`` files and ``.zip`` archives of them.
 
@@ -108,7 +117,10 @@ def import_uploads(
     if total > limits.max_import_bytes():
         return _refused_whole(limits.import_too_large(total), dry_run=dry_run)
     importer = NoteImporter(
-        default_status=default_status, dry_run=dry_run, trim_clipping=trim_clipping
+        default_status=default_status,
+        dry_run=dry_run,
+        trim_clipping=trim_clipping,
+        written_date=written_date,
     )
     return importer.run(collect_uploads(files, uploader=uploader))
 

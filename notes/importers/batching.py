@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from ..caching import content_version_bumped_at_end
 from ..counts import counted_at_end
@@ -16,8 +18,10 @@ from ..planner_statistics import refresh_planner_statistics
 from ..render_limits import RenderRefused, nested_too_deep
 from . import limits
 from .collection import UPLOAD_PREFIX, NoteInput
+from .front_matter import as_datetime
+from .git_dates import CommitDates
 from .history import first_versions_written_at_end
-from .parsed import NoteFileError, ParsedNote
+from .parsed import DateSource, NoteFileError, ParsedNote
 from .parsing import parse_note_bytes
 from .report import ImportReport, ImportResult, Outcome
 from .saving import (
@@ -41,6 +45,11 @@ class NoteImporter:
     few dozen commits instead of ten thousand. Counts, the content version, the first
     versions of new notes (their history) and the search index follow once per batch.
     A batch that cannot be committed is written again one file per transaction.
+
+    A new note's written date comes from, in this order: ``written_date`` (one date for
+    the whole run), the file's front matter, its ``YYYY-MM-DD-`` name, a date in its
+    first lines, the git commit that added it, and only then its modification time or
+    the import's time, which are guesses and marked so (``Note.created_is_guess``).
     """
 
     batch_size = 200
@@ -51,10 +60,15 @@ class NoteImporter:
         default_status: str = Note.Status.DRAFT,
         dry_run: bool = False,
         trim_clipping: bool = False,
+        written_date: dt.date | None = None,
     ):
         self.default_status = default_status
         self.dry_run = dry_run
         self.trim_clipping = trim_clipping
+        self.written_date = written_date
+        # Midnight of that day in the site's time zone, as a date in a file name gives.
+        self._given_date = as_datetime(written_date) if written_date is not None else None
+        self._commit_dates = CommitDates()
         self._forget(batch=True)
 
     def _forget(self, *, batch: bool = False) -> None:
@@ -97,7 +111,11 @@ class NoteImporter:
             Topic.objects.frozen_matcher() as matcher,
             Note.objects.waiting_links_resolved_at_end(),
             prepared_in_parallel(
-                items, matcher, self.known_sources, trim_clipping=self.trim_clipping
+                items,
+                matcher,
+                self.known_sources,
+                trim_clipping=self.trim_clipping,
+                written_date=self.written_date,
             ) as prepared,
         ):
             # `prepared` may run on without end for a stream of uploads: items set the length.
@@ -176,7 +194,9 @@ class NoteImporter:
         try:
             if prepared is None:
                 raw = item.read()
-                digest = file_digest(raw, trim_clipping=self.trim_clipping)
+                digest = file_digest(
+                    raw, trim_clipping=self.trim_clipping, written_date=self.written_date
+                )
             else:
                 digest = prepared.digest
             # Unchanged files are recognised before they are even decoded.
@@ -244,6 +264,10 @@ class NoteImporter:
         if note is None:
             note = Note(source=parsed.source or item.key, front_matter={})
         old_title = note.title
+        old_created = None if created else note.created
+        if self._given_date is not None:
+            # The date given for the run wins over anything the file says.
+            parsed.date, parsed.date_source = self._given_date, DateSource.GIVEN
         warnings: list[str] = list(parsed.warnings)
         if not created and note.source != item.key and item.key.startswith(UPLOAD_PREFIX):
             # An upload found its note through the file's `source:` (an export of it):
@@ -261,19 +285,15 @@ class NoteImporter:
             Note.objects.filter(pk=note.pk).update(source_hash=digest)
             self._remember_source(note, digest)
             return ImportResult(item.label, Outcome.UNCHANGED, title=note.title, slug=note.slug)
-        date_source = parsed.date_source
+        date_source = parsed.date_source if parsed.date is not None else None
+        if parsed.date is None and (created or note.created_is_guess):
+            # Not the import's day: a note written years ago must not top "Recent
+            # notes" because it came in today. A note already dated keeps its date; one
+            # whose date was a guess takes a better one if the file now gives it.
+            date_source = self._date_found(item, parsed, note, guesses=created) or date_source
         if created:
             note.slug, clash = choose_slug(parsed.slug, parsed.title, taken=self.taken_slugs())
             warnings += [clash] if clash else []
-            if parsed.date is None:
-                # Not the import's day: a note written years ago must not top "Recent
-                # notes" because it came in today. Only a new note takes it; on later
-                # imports the file's new time is its edit, not its writing.
-                if item.modified is not None:
-                    note.created = item.modified
-                    date_source = "file's modification time"
-                else:
-                    date_source = "import time (the file gives no date)"
         elif parsed.slug and parsed.slug != note.slug:
             slug, clash = choose_slug(parsed.slug, parsed.title, exclude_pk=note.pk)
             if clash:
@@ -294,14 +314,39 @@ class NoteImporter:
             Note.objects.filter(pk=note.pk).update(updated=parsed.updated)
             note.updated = parsed.updated
         warnings += self._duplicate_warnings(note, old_title)
+        # The report says where a new note's date came from, or an old note's new date.
+        dated = date_source is not None and (created or note.created != old_created)
         return ImportResult(
             item.label,
             Outcome.CREATED if created else Outcome.UPDATED,
             title=note.title,
             slug=note.slug,
             warnings=warnings,
-            date_source=date_source if created else "",
+            date=timezone.localdate(note.created) if dated else None,
+            date_source=date_source if dated else None,
         )
+
+    def _date_found(
+        self, item: NoteInput, parsed: ParsedNote, note: Note, *, guesses: bool
+    ) -> DateSource | None:
+        """Date ``note`` by what the file says in its first lines, else by the commit that
+        added it, else (when ``guesses`` are welcome: a new note) by the file's time.
+        On later imports the file's new time is its edit, not its writing."""
+        moment: dt.datetime | None = None
+        if parsed.first_lines_date is not None:
+            moment, source = as_datetime(parsed.first_lines_date), DateSource.FIRST_LINES
+        elif item.path is not None and (added := self._commit_dates.added(item.path)):
+            moment, source = added, DateSource.COMMIT
+        elif not guesses:
+            return None
+        elif item.modified is not None:
+            moment, source = item.modified, DateSource.MODIFIED
+        else:
+            source = DateSource.IMPORT_TIME  # the note keeps its default, now
+        if moment is not None:
+            note.created = moment
+        note.created_is_guess = source.is_guess
+        return source
 
     def _remember_source(self, note: Note, digest: str) -> None:
         if note.source:

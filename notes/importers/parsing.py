@@ -7,10 +7,13 @@ import datetime as dt
 import re
 from pathlib import PurePosixPath
 
+from django.utils import timezone
+
 from ..control_characters import is_invisible, name_without_controls
 from ..models import Note
 from ..note_rendering import MARKDOWN, PLAIN_TEXT, RENDERERS
 from .clippings import page_chrome_start
+from .dates import date_in_first_lines
 from .decoding import decode_note_bytes
 from .front_matter import (
     FRONT_MATTER_FIELDS,
@@ -19,7 +22,7 @@ from .front_matter import (
     jsonable,
     split_front_matter,
 )
-from .parsed import NoteFileError, ParsedNote
+from .parsed import DateSource, NoteFileError, ParsedNote
 from .plain_notes import TITLE_MAX_LENGTH, parse_plain_text
 from .text_lines import is_blank, lines_of
 
@@ -29,7 +32,10 @@ _JEKYLL_DATE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 def parse_note_bytes(raw: bytes, *, name: str = "", trim_clipping: bool = False) -> ParsedNote:
     """Decode and parse one note file; ``name`` (its file name) supplies the
     fallback title and, for Jekyll's ``YYYY-MM-DD-title.md`` names, the date. A
-    ``.txt`` file without front matter is plain text, anything else Markdown."""
+    ``.txt`` file without front matter is plain text, anything else Markdown.
+
+    A file that gives no date in either may write one in its first lines
+    (``时间：2014年11月6日``): that is ``first_lines_date``."""
     text, encoding = decode_note_bytes(raw)
     path = PurePosixPath(name)
     jekyll_name = _JEKYLL_DATE_NAME.match(path.stem)
@@ -40,11 +46,16 @@ def parse_note_bytes(raw: bytes, *, name: str = "", trim_clipping: bool = False)
         trim_clipping=trim_clipping,
     )
     if parsed.date is not None:
-        parsed.date_source = "front matter"
+        parsed.date_source = DateSource.FRONT_MATTER
     elif jekyll_name:
         with contextlib.suppress(ValueError, NoteFileError):
             parsed.date = as_datetime(dt.date.fromisoformat(jekyll_name.group(1)))
-            parsed.date_source = "file name"
+            parsed.date_source = DateSource.FILE_NAME
+    if parsed.date is None:
+        # Less sure than front matter or a file name: a new note takes it (batching).
+        parsed.first_lines_date = date_in_first_lines(
+            parsed.title, parsed.body, not_after=timezone.localdate()
+        )
     parsed.encoding = encoding
     return parsed
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
+
+from .parsed import DateSource
 
 
 class Outcome(enum.Enum):
@@ -34,7 +37,10 @@ class ImportResult:
     title: str = ""
     slug: str = ""
     encoding: str = ""
-    date_source: str = ""  # where a new note's date came from
+    # The written date a new note got, or the one an import gave an old note, and where
+    # it came from.
+    date: dt.date | None = None
+    date_source: DateSource | None = None
     warnings: list[str] = field(default_factory=list)
 
     @classmethod
@@ -60,9 +66,21 @@ class ImportResult:
     def details(self) -> list[str]:
         """How the file was read: its encoding, and where a new note's date came from."""
         details = [f"read as {self.encoding.upper()}"] if self.encoding else []
-        if self.date_source:
-            details.append(f"dated by its {self.date_source}")
+        if self.date is not None and self.date_source is not None:
+            details.append(f"dated {self.date.isoformat()}{_DATED_BY[self.date_source]}")
         return details
+
+
+# How the report says where a date came from, after "dated 2014-11-06".
+_DATED_BY = {
+    DateSource.GIVEN: ", the date given for this import",
+    DateSource.FRONT_MATTER: " from its front matter",
+    DateSource.FILE_NAME: " from its file name",
+    DateSource.FIRST_LINES: " from its first lines",
+    DateSource.COMMIT: " from the commit that added it",
+    DateSource.MODIFIED: ", a guess from the file's modification time",
+    DateSource.IMPORT_TIME: ", a guess: the time of the import (the file gives no date)",
+}
 
 
 @dataclass

@@ -91,6 +91,7 @@ def apply_parsed_note(
         wanted["status"] = parsed.status or default_status
     if parsed.date is not None:
         wanted["created"] = parsed.date
+        wanted["created_is_guess"] = False
     if parsed.excerpt is not None:
         wanted["excerpt"] = parsed.excerpt
     if parsed.extra is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import itertools
 import multiprocessing
@@ -53,7 +54,7 @@ def _prepare_file(job: tuple[str, str, int]) -> PreparedFile | None:
     try:
         raw = Path(path).read_bytes()
         trim = _worker_state["trim_clipping"]
-        digest = file_digest(raw, trim_clipping=trim)
+        digest = file_digest(raw, trim_clipping=trim, written_date=_worker_state["written_date"])
         if _worker_state["known"].get(path) == digest:
             return PreparedFile(digest)
         parsed = parse_note_bytes(raw, name=name, trim_clipping=trim)
@@ -72,13 +73,18 @@ def _prepare_file(job: tuple[str, str, int]) -> PreparedFile | None:
     return PreparedFile(digest, parsed, rendered)
 
 
-def file_digest(raw: bytes, *, trim_clipping: bool = False) -> str:
+def file_digest(
+    raw: bytes, *, trim_clipping: bool = False, written_date: dt.date | None = None
+) -> str:
     """What tells a file unchanged since its last import. Trimming a clipping makes a
     different note of the same bytes, so it is part of the digest: asking for the
-    trim re-imports a file imported whole, and leaving it out again restores it."""
+    trim re-imports a file imported whole, and leaving it out again restores it. So is
+    a date given for the whole import: giving it dates notes already imported."""
     digest = hashlib.sha256(raw)
     if trim_clipping:
         digest.update(b"\0trim-clipping")
+    if written_date is not None:
+        digest.update(b"\0written-date-" + written_date.isoformat().encode())
     return digest.hexdigest()
 
 
@@ -89,6 +95,7 @@ def prepared_in_parallel(
     known_sources: Callable[[], dict[str, tuple[int, str]]],
     *,
     trim_clipping: bool = False,
+    written_date: dt.date | None = None,
 ) -> Iterator[Iterable[PreparedFile | None]]:
     """Parse and render files in worker processes while this one writes to the database.
 
@@ -107,6 +114,7 @@ def prepared_in_parallel(
         return
     _worker_state["matcher"] = matcher
     _worker_state["trim_clipping"] = trim_clipping
+    _worker_state["written_date"] = written_date
     _worker_state["known"] = {source: digest for source, (_, digest) in known_sources().items()}
     jobs = [
         (str(item.path), item.name, item.size) if isinstance(item, NoteInput) and item.path

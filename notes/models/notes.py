@@ -255,6 +255,9 @@ class Note(models.Model):  # type: ignore[django-manager-missing]
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     created = models.DateTimeField(_("created"), default=timezone.now)
+    # Set by an import that found no date but the file's modification time (or its own
+    # time); cleared when staff set the date. Staff see it, readers never do.
+    created_is_guess = models.BooleanField(_("date is a guess"), default=False, editable=False)
     updated = models.DateTimeField(_("updated"), auto_now=True)
     source = models.CharField(
         _("source"), max_length=500, blank=True,

@@ -1,6 +1,8 @@
+import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.utils import timezone
 
 from notes.importers import (
     MAX_FILE_BYTES,
@@ -9,6 +11,7 @@ from notes.importers import (
     Outcome,
     collect_paths,
 )
+from notes.importers.dates import read_date
 from notes.models import Note
 
 
@@ -76,12 +79,21 @@ class Command(BaseCommand):
             "finds at the end of notes copied from web pages.",
         )
         parser.add_argument(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="The day every imported note was written, over anything the files say "
+            "(front matter, file name, first lines, git, modification time).",
+        )
+        parser.add_argument(
             "--progress",
             action="store_true",
             help="Show a progress bar even when stderr is not a terminal.",
         )
 
-    def handle(self, *args, paths, dry_run, status, progress, trim_clipping, verbosity, **options):
+    def handle(
+        self, *args, paths, dry_run, status, progress, trim_clipping, date, verbosity, **options
+    ):
+        written_date = None if date is None else given_date(date)
         items = collect_paths(paths)
         bar = None
         if progress or self.stderr.isatty():
@@ -96,7 +108,12 @@ class Command(BaseCommand):
             if bar:
                 bar.update(done)
 
-        importer = NoteImporter(default_status=status, dry_run=dry_run, trim_clipping=trim_clipping)
+        importer = NoteImporter(
+            default_status=status,
+            dry_run=dry_run,
+            trim_clipping=trim_clipping,
+            written_date=written_date,
+        )
         report = importer.run(items, on_result=on_result)
         if bar:
             bar.finish()
@@ -116,3 +133,20 @@ class Command(BaseCommand):
         lines = [(result.describe(dry_run=dry_run), failed)]
         lines += [(f"  warning: {warning}", False) for warning in result.warnings]
         return lines
+
+
+def given_date(text: str) -> dt.date:
+    """The day ``--date`` names, or a CommandError saying what is wrong with it."""
+    date = read_date(text)
+    if date is None:
+        raise CommandError(
+            f"--date {text!r} is not a date: write the day the notes were written as "
+            "YYYY-MM-DD, for example --date 2014-11-06."
+        )
+    today = timezone.localdate()
+    if date > today:
+        raise CommandError(
+            f"--date {date.isoformat()} is after today ({today.isoformat()}): notes cannot "
+            "have been written on a day still to come."
+        )
+    return date

@@ -133,7 +133,8 @@ def test_links_admin_shows_a_broken_link_as_a_red_cross(staff_client):
 def test_import_page_loads_the_admin_form_styles(staff_client):
     page = staff_client.get(reverse("admin:notes_note_import")).content.decode()
     assert "admin/css/forms.css" in page
-    assert page.count('class="flex-container') == 4  # files, status, trim clipping, dry run
+    # files, status, written date, trim clipping, dry run
+    assert page.count('class="flex-container') == 5
 
 
 TOO_COMPLEX_IN_NO_TIME = (

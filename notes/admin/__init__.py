@@ -1,14 +1,21 @@
+import datetime as dt
 from functools import partial
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import display_for_field
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
+from django.forms import Form
 from django.http import Http404, HttpRequest, JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
@@ -21,7 +28,7 @@ from ..preview_slots import NoSlot, at_low_priority, preview_slot
 from ..render_limits import RenderRefused
 from .forms import NoteAdminForm
 from .history import compare_view, deleted_notes_view, version_changes
-from .imports import ImportNotesView
+from .imports import ImportNotesView, WrittenDateField
 
 # The project files tags under notes.Tag (Unicode slugs); taggit's own table stays unused.
 admin.site.unregister(TaggitDefaultTag)
@@ -46,19 +53,49 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class WrittenDateGuessFilter(admin.SimpleListFilter):
+    """Notes whose written date is a guess (an import found no date but a file's time)."""
+
+    title = _("written date")
+    parameter_name = "date_guess"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("A guess")), ("no", _("Known"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(created_is_guess=self.value() == "yes")
+        return queryset
+
+
+# Not `from django import forms`: in this package, `forms` is the module .forms.
+class WrittenDateForm(Form):
+    """The day given to the notes chosen in the list (the "Set written date" action)."""
+
+    date = WrittenDateField(
+        label=_("Written on"),
+        help_text=_("For example 2014-11-06; 2014/11/06 and 2014年11月6日 are read too."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The one field of the page: a keyboard starts in it.
+        self.fields["date"].widget.attrs["autofocus"] = True
+
+
 @admin.register(Note)
 class NoteAdmin(SimpleHistoryAdmin):
     form = NoteAdminForm
     object_history_template = "admin/notes/note/object_history.html"
     object_history_list_template = "admin/notes/note/object_history_list.html"
-    list_display = ["title", "category", "status", "created", "updated"]
-    list_filter = ["status", "category", "tags"]
+    list_display = ["title", "category", "status", "written", "updated"]
+    list_filter = ["status", WrittenDateGuessFilter, "category", "tags"]
     list_select_related = ["category"]
     search_fields = ["title", "body", "slug"]
     date_hierarchy = "created"
     autocomplete_fields = ["category"]
     readonly_fields = ["rendered_preview", "updated", "source"]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "set_written_date"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "category", "tags", "seen_version"]}),
         (_("Body"), {"fields": ["body", "format", "language", "rendered_preview"]}),
@@ -195,6 +232,91 @@ class NoteAdmin(SimpleHistoryAdmin):
         for note in queryset:
             note.status = Note.Status.DRAFT
             note.save(update_fields=["status"])
+
+    @admin.display(description=_("created"), ordering="created")
+    def written(self, note: Note) -> str:
+        """The written date as the admin shows dates, with "(a guess)" after one that an
+        import took from a file's time."""
+        shown = display_for_field(
+            note.created, Note._meta.get_field("created"), self.get_empty_value_display()
+        )
+        if not note.created_is_guess:
+            return str(shown)
+        return format_html('{} <em class="date-guess">({})</em>', shown, gettext("a guess"))
+
+    def save_model(self, request, obj, form, change):
+        if "created" in form.changed_data:
+            obj.created_is_guess = False  # staff set the date: no longer a guess
+        super().save_model(request, obj, form, change)
+
+    @admin.action(
+        description=_("Set the written date of the selected notes"), permissions=["change"]
+    )
+    def set_written_date(self, request, queryset):
+        """Ask for a day on a page of its own (as deleting the selected notes asks to be
+        sure), then give it to every chosen note in one transaction."""
+        form = WrittenDateForm(request.POST if request.POST.get("post") else None)
+        if form.is_valid():
+            self._give_written_date(request, queryset, form.cleaned_data["date"])
+            return None  # back to the list, which shows the message
+        notes = list(
+            queryset.select_related(None).only("pk", "title", "created", "created_is_guess")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Set the written date"),
+            "subtitle": None,
+            "opts": self.opts,
+            "form": form,
+            "notes": notes,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/notes/note/set_written_date.html", context)
+
+    def _give_written_date(self, request, queryset, day: dt.date) -> None:
+        """Date each note of ``queryset`` ``day`` (at midnight, as a dated file name does),
+        through Note.save() so that its history records the change; a note already
+        written on that day keeps its time. All of them or none."""
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+        changed = confirmed = 0
+        with transaction.atomic():
+            # By id: the list's queryset may be DISTINCT (filtered by tags), which
+            # PostgreSQL cannot lock.
+            chosen = Note.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
+            for note in chosen.select_for_update():
+                if timezone.localdate(note.created) != day:
+                    note.created = moment
+                    changed += 1
+                elif note.created_is_guess:
+                    confirmed += 1
+                else:
+                    continue
+                note.created_is_guess = False
+                # Read by simple_history from the instance: the version's change reason.
+                note._change_reason = "written date set"
+                note.save(update_fields=["created", "created_is_guess"])
+        shown = {"date": day.isoformat()}
+        if changed:
+            message = ngettext(
+                "%(count)d note is now dated %(date)s.",
+                "%(count)d notes are now dated %(date)s.",
+                changed,
+            )
+            self.message_user(request, message % {"count": changed, **shown}, messages.SUCCESS)
+        if confirmed:
+            message = ngettext(
+                "%(count)d note was dated %(date)s already; its date is no longer marked as a "
+                "guess.",
+                "%(count)d notes were dated %(date)s already; their date is no longer marked as "
+                "a guess.",
+                confirmed,
+            )
+            self.message_user(request, message % {"count": confirmed, **shown}, messages.SUCCESS)
+        if not changed and not confirmed:
+            message = gettext("The selected notes were dated %(date)s already; nothing changed.")
+            self.message_user(request, message % shown, messages.INFO)
 
 
 def preview_markdown(model_admin: NoteAdmin, request: HttpRequest) -> JsonResponse:

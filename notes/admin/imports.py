@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
@@ -22,6 +23,7 @@ from ..importers import (
     outcome_verb,
 )
 from ..importers.collection import unpacked_bytes
+from ..importers.dates import read_date
 from ..importers.limits import max_import_bytes
 from ..models import Note
 
@@ -47,6 +49,41 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
+class WrittenDateField(forms.CharField):
+    """The day notes were written, typed as 2014-11-06 (or 2014/11/06, 2014年11月6日,
+    Nov 6, 2014): a real day, not after today. Cleans to a date, or None when empty."""
+
+    def __init__(self, **kwargs):
+        attrs = {"placeholder": "2014-11-06", "autocomplete": "off", "size": 12, "maxlength": 40}
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        date = read_date(text)
+        if date is None:
+            raise forms.ValidationError(
+                _(
+                    "“%(value)s” is not a date. Write the day as year-month-day, "
+                    "for example 2014-11-06."
+                ),
+                code="invalid",
+                params={"value": text[:40]},
+            )
+        if date > timezone.localdate():
+            raise forms.ValidationError(
+                _(
+                    "%(date)s is after today: notes cannot have been written on a day "
+                    "still to come."
+                ),
+                code="future",
+                params={"date": date.isoformat()},
+            )
+        return date
+
+
 class ImportNotesForm(forms.Form):
     # The ignore: Django takes declared fields off the class, so this field does not
     # stand for the form's `files` (the uploads), as the stubs take it to.
@@ -56,6 +93,15 @@ class ImportNotesForm(forms.Form):
         choices=Note.Status.choices,
         initial=Note.Status.DRAFT,
         help_text=_("For notes whose file does not say."),
+    )
+    date = WrittenDateField(
+        label=_("Written on"),
+        required=False,
+        help_text=_(
+            "Leave it empty to date each note by its front matter, file name or first "
+            "lines, or else by its time in the zip archive or the upload's time, which are "
+            "only guesses. A day given here dates every note of this upload."
+        ),
     )
     trim_clipping = forms.BooleanField(
         label=_("Trim web clippings"),
@@ -140,6 +186,7 @@ class ImportNotesView(FormView):
             default_status=form.cleaned_data["status"],
             uploader=self.request.user.get_username(),
             trim_clipping=form.cleaned_data["trim_clipping"],
+            written_date=form.cleaned_data["date"],
         )
         rows = [
             (result, outcome_verb(result.outcome, dry_run=report.dry_run))

@@ -73,7 +73,8 @@ class NoteDetailView(VisibleNotesMixin, DetailView):
 
         return content_key("note-page", [
             get_language(), user.is_staff, note.pk, note.title, note.slug,
-            note.status, note.created.isoformat(), note.updated.isoformat(), note.lang,
+            note.status, note.created.isoformat(), note.created_is_guess,
+            note.updated.isoformat(), note.lang,
             note.headings, hashlib.sha256(context["body_html"].encode()).hexdigest(),
             links(context["category_path"], "name"), links(note.tag_list, "name"),
             links(context["topics"], "name"), links(context["linked_from"]),

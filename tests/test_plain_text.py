@@ -478,3 +478,19 @@ def test_a_section_heading_keeps_the_class_that_keeps_its_line_breaks():
         "进程\n\n操作系统中最核心的概念是进程。\n\n线程\n\n线程是执行流。\n"
     ).html
     assert 'class="plain-heading"' in html
+
+
+def test_seed_002s_opml_export_holds_its_subjects_with_their_points_under_them(seeds):
+    import xml.etree.ElementTree as ET
+
+    from notes.map_exports import to_opml
+    from notes.note_map import note_map, number_code_blocks
+
+    html = number_code_blocks(render_plain_text(seed_body(seeds, "002")).html)
+    root, _ = note_map(html, title="技巧", url="/notes/n/")
+    opml = ET.fromstring(to_opml([root], title="技巧"))
+    (top,) = opml.find("body")
+    subjects = {outline.get("text"): outline for outline in top}
+    assert set(SUBJECTS_002) <= set(subjects)
+    for point, subject in POINTS_002.items():
+        assert point in [outline.get("text") for outline in subjects[subject]], point

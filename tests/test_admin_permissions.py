@@ -64,6 +64,9 @@ MATRIX = [
     Row("admin:notes_note_preview", 403, 403, 200, method="post"),
     Row("admin:notes_note_changelist:publish", 403, 200, 302, method="post"),
     Row("admin:notes_note_changelist:unpublish", 403, 200, 302, method="post"),
+    # Cutting web page chrome off a note is a change: view-only staff may not even look.
+    Row("admin:notes_note_trim_chrome", 403, 403, 200),
+    Row("admin:notes_note_trim_chrome:post", 403, 403, 302, method="post"),
 ]
 
 
@@ -127,7 +130,7 @@ def request_for(row: Row, world: dict) -> tuple[str, dict]:
     data: dict = {}
     if view == "history" and kind == "gone":
         args = [world["gone_id"]]
-    elif view in {"change", "delete", "history"}:
+    elif view in {"change", "delete", "history", "trim_chrome"}:
         args = [world[model_name].pk]
     elif view == "simple_history":
         if kind == "deleted":

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag as TaggitDefaultTag
 
@@ -26,6 +26,7 @@ from ..models import Category, Note, NoteLink, Tag, Topic, TopicAlias
 from ..note_rendering import render_note
 from ..preview_slots import NoSlot, at_low_priority, preview_slot
 from ..render_limits import RenderRefused
+from .clippings import chrome_notice_context, trim_chrome_view
 from .forms import NoteAdminForm
 from .history import compare_view, deleted_notes_view, version_changes
 from .imports import ImportNotesView, WrittenDateField
@@ -150,6 +151,13 @@ class NoteAdmin(SimpleHistoryAdmin):
                 self.admin_site.admin_view(partial(compare_view, self)),
                 name="notes_note_compare",
             ),
+            path(
+                "<path:object_id>/trim-chrome/",
+                self.admin_site.admin_view(
+                    require_http_methods(["GET", "HEAD", "POST"])(partial(trim_chrome_view, self))
+                ),
+                name="notes_note_trim_chrome",
+            ),
             *super().get_urls(),
         ]
 
@@ -190,6 +198,11 @@ class NoteAdmin(SimpleHistoryAdmin):
         if not allowed:
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A clipping imported untrimmed: say where its page chrome starts, offer to cut it.
+        extra_context = {**chrome_notice_context(self, request, object_id), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

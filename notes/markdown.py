@@ -397,21 +397,20 @@ _BLOCKS = frozenset({"p", "li", "dd", "dt", "blockquote", "div", "br", "hr", "ul
 
 
 class _ProseCollector(HTMLParser):
-    def __init__(self, leave_out: frozenset[str] = _NOT_PROSE) -> None:
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.leave_out = leave_out
         self.skipping = 0
         self.blocks: list[str] = []
         self.current: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.leave_out:
+        if tag in _NOT_PROSE:
             self.skipping += 1
         elif tag in _BLOCKS:
             self.end_block()
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.leave_out:
+        if tag in _NOT_PROSE:
             self.skipping = max(self.skipping - 1, 0)
         elif tag in _BLOCKS:
             self.end_block()
@@ -427,22 +426,16 @@ class _ProseCollector(HTMLParser):
             self.blocks.append(text)
 
 
-# What a search snippet leaves out: code, which reads as noise run into prose.
-CODE_ONLY = frozenset({"pre", "script", "style"})
-
-
-def prose_text(
-    rendered_html: str, enough: int = 400, leave_out: frozenset[str] = _NOT_PROSE
-) -> str:
-    """The prose of rendered HTML from its first paragraph on: by default headings,
-    code blocks and tables left out, so a summary does not read "代码 import asyncio…".
+def prose_text(rendered_html: str, enough: int = 400) -> str:
+    """The prose of rendered HTML from its first paragraph on: headings, code blocks
+    and tables left out, so a summary does not read "代码 import asyncio…".
 
     Stops once ``enough`` characters are found; empty when the HTML holds no prose.
     """
     # Code blocks are most of a code-heavy note's tags (a span per token): dropped before
     # parsing, they cost nothing (sanitised HTML has no <pre> inside a <pre>).
     rendered_html = _PRE_BLOCK.sub("<pre></pre>", rendered_html)
-    collector = _ProseCollector(leave_out)
+    collector = _ProseCollector()
     for start in range(0, len(rendered_html), 4096):
         collector.feed(rendered_html[start : start + 4096])
         if sum(map(len, collector.blocks)) >= enough:

@@ -301,3 +301,57 @@ def test_a_trimmed_body_that_cannot_be_rendered_is_refused_with_a_sentence(
     stored = Note.objects.get(pk=clipping.pk)
     assert (stored.body, stored.version) == (CLIPPING, clipping.version)
     assert clipping.history.count() == 1
+
+
+# --- in a browser ---------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_trim_with_the_keyboard_alone_and_no_page_breaks_the_policy(live_server, browser):
+    make_user(username="editor", superuser=True)
+    note = make_note("协程", body=CLIPPING)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if message.type == "error" or "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.on(
+        "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-test-password")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.goto(live_server.url + change_url(note))
+    notice = page.locator(".page-chrome-notice")
+    assert NOTICE.format(CHROME_LINE) in notice.inner_text()
+    notice.get_by_role("link", name=TRIM_BUTTON).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == live_server.url + trim_url(note)
+    assert page.locator("pre.chrome-cut").inner_text() == CHROME
+    reached = []
+    page.locator("pre.chrome-kept").focus()
+    for _ in range(2):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("() => document.activeElement.outerHTML"))
+    assert 'type="submit"' in reached[0] and "Yes, trim it" in reached[0]
+    assert 'class="closelink"' in reached[1] and "No, take me back" in reached[1]
+    page.keyboard.press("Shift+Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == live_server.url + change_url(note)
+    assert "Trimmed 12 lines of web page chrome" in page.locator(".messagelist").inner_text()
+    assert page.locator(".page-chrome-notice").count() == 0
+    assert problems == []
+    context.close()
+    note.refresh_from_db()
+    assert note.body == PROSE

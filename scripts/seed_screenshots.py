@@ -3,8 +3,9 @@
     .venv/bin/python scripts/seed_screenshots.py [SEEDS_DIR] [--port 8765]
 
 Imports the seeds (../shared/seeds by default) as published notes into a throw-away
-SQLite database, serves it with runserver, and saves each note's page, whole, at
-1280 and 390 pixels wide with Debian's Chromium (CHROMIUM_PATH to change it).
+SQLite database, serves it with runserver, and saves each note's page and its map,
+whole, at 1280 pixels wide in English and at 390 in Chinese, with Debian's Chromium
+(CHROMIUM_PATH to change it).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking"]  # fmt: skip
-WIDTHS = {"desktop": 1280, "phone": 390}
+# (name, width, the browser's language)
+SHOTS = [("desktop", 1280, "en-US"), ("phone", 390, "zh-hans")]
 
 
 def main() -> None:
@@ -86,14 +88,15 @@ def _shoot(base: str, notes: list[list[str]], out: Path) -> None:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for name, width in WIDTHS.items():
-            context = browser.new_context(locale="en-US", viewport={"width": width, "height": 900})
+        for name, width, language in SHOTS:
+            context = browser.new_context(locale=language, viewport={"width": width, "height": 900})
             page = context.new_page()
             for number, slug in notes:
-                page.goto(f"{base}/notes/{urllib.request.quote(slug)}/")
-                path = out / f"seed-{number}-{name}.png"
-                page.screenshot(path=str(path), full_page=True)
-                print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+                for view, suffix in (("", ""), ("map/", "map-")):
+                    page.goto(f"{base}/notes/{urllib.request.quote(slug)}/{view}")
+                    path = out / f"seed-{number}-{suffix}{name}.png"
+                    page.screenshot(path=str(path), full_page=True)
+                    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
             context.close()
         browser.close()
 

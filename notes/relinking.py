@@ -58,7 +58,8 @@ def notes_affected_by(topic_ids: Iterable[int], terms: Iterable[str]) -> set[int
 
 
 def topic_terms(topic: Topic) -> set[str]:
-    return {topic.name, *TopicAlias.objects.filter(topic=topic).values_list("name", flat=True)}
+    names = {topic.name, *TopicAlias.objects.filter(topic=topic).values_list("name", flat=True)}
+    return names | ({topic.name_zh} if topic.name_zh else set())
 
 
 def schedule_relink(*, note_ids: Iterable[int] = (), topic_ids: Iterable[int] = (),

@@ -11,7 +11,7 @@ from simple_history.signals import pre_create_historical_record
 
 from .caching import bump_content_version
 from .counts import count_new_note, recount_subtrees, touch
-from .models import Category, Note, Tag, Topic, TopicAlias
+from .models import Category, Note, Tag, Topic, TopicAlias, TopicRelation
 from .models.events import links_may_have_moved, mentions_stored
 from .relinking import notes_affected_by, schedule_relink, topic_terms
 from .search import schedule_index
@@ -22,20 +22,26 @@ from .search import schedule_index
 @receiver(pre_save, sender=Tag)
 def remember_previous_name(sender, instance, **kwargs):
     # A topic's parent too, in the same query: a move changes its ancestors' counts.
-    fields = ["name", "parent_id"] if sender is Topic else ["name"]
+    fields = ["name", "name_zh", "parent_id"] if sender is Topic else ["name"]
     previous = (
         sender.objects.filter(pk=instance.pk).values(*fields).first() if instance.pk else None
     )
     instance._previous_name = previous["name"] if previous else None
     if sender is Topic:
         instance._previous_parent = previous["parent_id"] if previous else None
+        instance._previous_name_zh = previous["name_zh"] if previous else None
 
 
 @receiver(post_save, sender=Topic)
 def topic_saved(sender, instance, **kwargs):
     schedule_relink(
         topic_ids=[instance.pk],
-        terms={instance.name, getattr(instance, "_previous_name", None) or ""},
+        terms={
+            instance.name,
+            instance.name_zh,
+            getattr(instance, "_previous_name", None) or "",
+            getattr(instance, "_previous_name_zh", None) or "",
+        },
     )
 
 
@@ -120,7 +126,8 @@ def tags_changed(sender, instance, action, reverse, **kwargs):
 @receiver(post_save, sender=TopicAlias)
 @receiver(post_delete, sender=TopicAlias)
 @receiver(m2m_changed, sender=Note.tags.through)
-@receiver(m2m_changed, sender=Topic.related.through)
+@receiver(post_save, sender=TopicRelation)
+@receiver(post_delete, sender=TopicRelation)
 def content_changed(sender, **kwargs):
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # the m2m change is yet to happen; its post_ signal follows

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
 from .counts import count_field, subtree_field
 from .mindmap import MapNode, walk_map
-from .models import Topic, TopicAlias
+from .models import Topic, TopicAlias, TopicRelation
 
 __all__ = ["MapNode", "TopicMapError", "build_map", "load_topic_map", "walk_map"]
 
@@ -16,10 +17,30 @@ class TopicMapError(ValueError):
     """A topic map file that cannot be loaded; the message says where and why."""
 
 
+# The keys of a map entry that relate it to other topics, by their kind.
+RELATION_KEYS = {
+    "needs": TopicRelation.Kind.PREREQUISITE,
+    "see_also": TopicRelation.Kind.SEE_ALSO,
+    "contrasts": TopicRelation.Kind.CONTRASTS,
+}
+
+
 @transaction.atomic
 def load_topic_map(entries: object, parent: Topic | None = None) -> int:
     """Create (or update, by name) the topics of a nested list; returns how many.
-    ``entries`` is what a file held, checked here: a list of dicts."""
+    ``entries`` is what a file held, checked here: a list of dicts.
+
+    An entry's ``needs``, ``see_also`` and ``contrasts`` name other topics of the map
+    (or of the knowledge base); they are added once every topic exists."""
+    relations: list[tuple[Topic, str, str]] = []
+    count = _load_entries(entries, parent, relations)
+    _add_relations(relations)
+    return count
+
+
+def _load_entries(
+    entries: object, parent: Topic | None, relations: list[tuple[Topic, str, str]]
+) -> int:
     if not isinstance(entries, list):
         raise TopicMapError("a topic map is a list of topics")
     count = 0
@@ -31,7 +52,9 @@ def load_topic_map(entries: object, parent: Topic | None = None) -> int:
             defaults={
                 "parent": parent,
                 "position": position,
+                "name_zh": str(entry.get("name_zh") or "").strip(),
                 "summary": str(entry.get("summary") or ""),
+                "summary_zh": str(entry.get("summary_zh") or ""),
                 "autolink": bool(entry.get("autolink", True)),
             },
         )
@@ -49,8 +72,29 @@ def load_topic_map(entries: object, parent: Topic | None = None) -> int:
                     "whole_word": bool(options.get("whole_word", False)),
                 },
             )
-        count += 1 + load_topic_map(entry.get("children") or [], parent=topic)
+        for key, kind in RELATION_KEYS.items():
+            others = entry.get(key) or []
+            if not isinstance(others, list):
+                raise TopicMapError(f"{key} of {topic.name} is not a list of topic names")
+            relations.extend((topic, kind, str(other).strip()) for other in others)
+        count += 1 + _load_entries(entry.get("children") or [], topic, relations)
     return count
+
+
+def _add_relations(relations: list[tuple[Topic, str, str]]) -> None:
+    for topic, kind, other_name in relations:
+        other = Topic.objects.filter(name__iexact=other_name).first()
+        if other is None:
+            raise TopicMapError(f"{topic.name} names {other_name!r}, which is not a topic")
+        relation = TopicRelation.objects.filter(topic=topic, other=other).first()
+        relation = relation or TopicRelation(topic=topic, other=other)
+        relation.kind = kind
+        try:
+            relation.full_clean()
+        except ValidationError as refused:
+            sentences = " ".join(message for message in refused.messages)
+            raise TopicMapError(f"{topic.name} → {other.name}: {sentences}") from None
+        relation.save()
 
 
 def build_map(user, *, with_aliases: bool = False) -> list[MapNode]:

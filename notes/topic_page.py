@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from .counts import count_field, subtree_field
 from .mindmap import LOCAL_COLUMN_WIDTH, LOCAL_LABEL_ROOM, layout_tree
-from .models import Mention, Note, NoteQuerySet, Topic, visible_note_filter
+from .models import Mention, Note, NoteQuerySet, Topic, TopicRelation, visible_note_filter
 from .topic_map import MapNode
 
 # What a mention's card shows of its note.
@@ -69,7 +69,15 @@ def related_topics(
     shown = {topic.parent_id, *subtree}
     # Taken from the tree, like the others, so the page and its map see the same
     # objects; named by hand, they have no count of notes in common.
-    explicit = [tree[pk] for pk in topic.related.values_list("pk", flat=True) if pk not in shown]
+    named = TopicRelation.objects.filter(Q(topic=topic) | Q(other=topic)).values_list(
+        "topic_id", "other_id"
+    )
+    explicit = [
+        tree[pk]
+        for pair in named
+        for pk in pair
+        if pk != topic.pk and pk not in shown and pk in tree
+    ]
     # The ignores, here and below: `shared` is set for the page on these objects only;
     # Topic does not declare it.
     for related in explicit:

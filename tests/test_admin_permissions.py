@@ -14,13 +14,13 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from notes.models import Category, Note, NoteLink, Tag, Topic
+from notes.models import Category, Note, NoteLink, Tag, Topic, TopicRelation
 from tests.factories import make_category, make_note, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "nobody", "editor", "full"]
-NOTES_MODELS = [Category, Note, NoteLink, Tag, Topic]
+NOTES_MODELS = [Category, Note, NoteLink, Tag, Topic, TopicRelation]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ MATRIX = [
     *model_rows(Topic),
     *model_rows(NoteLink, editable=False),
     *model_rows(Note),
+    Row("admin:notes_topic_simple_history", 403, 403, 200),  # a topic's revert form
     Row("admin:notes_note_simple_history", 403, 403, 200),  # the revert form
     Row("admin:notes_note_simple_history:deleted", 403, 403, 200),  # recovering a note
     Row("admin:notes_note_simple_history:post", 403, 403, 302, method="post"),
@@ -75,6 +76,8 @@ def world():
     """One object of each kind, a note with two versions and a deleted note."""
     category = make_category("Concurrency")
     topic = make_topic("GIL", aliases=["全局解释器锁"])
+    topic.summary = "One thread at a time."
+    topic.save()
     note = make_note("Threads", body="The GIL and [[Nowhere]].", status=Note.Status.DRAFT,
                      category=category, tags=["并发"])  # fmt: skip
     note.body = "The GIL, again, and [[Nowhere]]."
@@ -90,6 +93,9 @@ def world():
         "notelink": NoteLink.objects.get(source=note),
         "versions": list(
             note.history.order_by("history_date").values_list("history_id", flat=True)
+        ),
+        "topic_versions": list(
+            topic.history.order_by("history_date").values_list("history_id", flat=True)
         ),
         "gone_id": gone_id,
         "gone_version": Note.history.filter(id=gone_id, history_type="+").get().history_id,
@@ -135,6 +141,8 @@ def request_for(row: Row, world: dict) -> tuple[str, dict]:
     elif view == "simple_history":
         if kind == "deleted":
             args = [world["gone_id"], world["gone_version"]]
+        elif model_name == "topic":
+            args = [world["topic"].pk, world["topic_versions"][0]]
         else:
             args = [note.pk, world["versions"][0]]
             if kind == "post":

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from notes.models import Topic
+from notes.models import Topic, TopicRelation
 from tests.factories import make_draft, make_note, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +183,7 @@ def test_related_topics_rank_by_notes_in_common_and_show_the_number(client, smal
 
 def test_topics_named_as_related_come_first_without_a_count(client, small_map):
     hashing = make_topic("Hashing", aliases=["哈希"])
-    small_map["gil"].related.add(hashing)
+    TopicRelation.objects.create(topic=small_map["gil"], other=hashing, kind="see_also")
     make_note(body="GIL 和闭包。")
     response = client.get(reverse("notes:topic-detail", args=["gil"]))
     assert response.status_code == 200

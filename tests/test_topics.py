@@ -277,6 +277,10 @@ def test_admin_saves_a_topic_with_inline_aliases_and_relinks_once(admin_client, 
         "aliases-MAX_NUM_FORMS": "1000",
         "aliases-0-name": "闭包",
         "aliases-1-name": "closures",
+        "relations-TOTAL_FORMS": "0",
+        "relations-INITIAL_FORMS": "0",
+        "relations-MIN_NUM_FORMS": "0",
+        "relations-MAX_NUM_FORMS": "1000",
     }
     response = relinks(lambda: admin_client.post(reverse("admin:notes_topic_add"), data))
     assert response.status_code == 302

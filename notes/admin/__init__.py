@@ -22,7 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag as TaggitDefaultTag
 
 from ..linking import explicit_link_titles
-from ..models import Category, Note, NoteLink, Tag, Topic, TopicAlias
+from ..models import Category, Note, NoteLink, Tag, Topic, TopicAlias, TopicRelation
 from ..note_rendering import render_note
 from ..preview_slots import NoSlot, at_low_priority, preview_slot
 from ..render_limits import RenderRefused
@@ -387,15 +387,29 @@ class TopicAliasInline(admin.TabularInline):
     fields = ["name", "whole_word"]
 
 
+class TopicRelationInline(admin.TabularInline):
+    """Prerequisites, see-alsos and contrasts, written from the topic that needs or
+    names the other: “Decorator · needs first · Closure”."""
+
+    model = TopicRelation
+    fk_name = "topic"
+    extra = 1
+    fields = ["kind", "other"]
+    autocomplete_fields = ["other"]
+    verbose_name_plural = _("Relations to other topics")
+
+
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent", "alias_list", "autolink", "note_count", "published_count"]
+class TopicAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "name_zh", "parent", "alias_list", "autolink", "note_count",
+                    "published_count"]  # fmt: skip
     list_filter = ["autolink", ("parent", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "aliases__name", "summary"]
+    search_fields = ["name", "name_zh", "aliases__name", "summary"]
     autocomplete_fields = ["parent"]
-    filter_horizontal = ["related"]
-    inlines = [TopicAliasInline]
-    fields = ["name", "slug", "parent", "position", "autolink", "summary", "related"]
+    inlines = [TopicAliasInline, TopicRelationInline]
+    fields = ["name", "name_zh", "slug", "parent", "position", "autolink", "summary",
+              "summary_zh", "needed_by"]  # fmt: skip
+    readonly_fields = ["needed_by"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("parent").prefetch_related("aliases")
@@ -403,6 +417,26 @@ class TopicAdmin(admin.ModelAdmin):
     @admin.display(description=_("Aliases"))
     def alias_list(self, topic: Topic) -> str:
         return ", ".join(alias.name for alias in topic.aliases.all())
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # As for notes: the form's POST saves the version, so reverting is a change,
+        # and bringing back a deleted topic an addition.
+        if Topic.objects.filter(pk=object_id).exists():
+            allowed = self.has_change_permission(request)
+        else:
+            allowed = self.has_add_permission(request)
+        if not allowed:
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @admin.display(description=_("Needed first by"))
+    def needed_by(self, topic: Topic) -> str:
+        if topic.pk is None:
+            return "—"
+        names = topic.inbound_relations.filter(kind=TopicRelation.Kind.PREREQUISITE).values_list(
+            "topic__name", flat=True
+        )
+        return ", ".join(sorted(names, key=str.casefold)) or "—"
 
 
 class MissingTargetFilter(admin.SimpleListFilter):

@@ -21,7 +21,16 @@ from .notes import (
     carries_one_of,
     visible_note_filter,
 )
-from .topics import Mention, Topic, TopicAlias, TopicQuerySet
+from .topics import (
+    HistoricalTopic,
+    HistoricalTopicRelation,
+    Mention,
+    Topic,
+    TopicAlias,
+    TopicQuerySet,
+    TopicRelation,
+    localised,
+)
 from .links import NoteLink
 from .slug_aliases import NoteSlugAlias
 from .content_version import ContentVersion
@@ -33,6 +42,8 @@ __all__ = [
     "ContentVersion",
     "CountedNotes",
     "HistoricalNote",
+    "HistoricalTopic",
+    "HistoricalTopicRelation",
     "Mention",
     "NamedTreeNode",
     "Note",
@@ -45,10 +56,12 @@ __all__ = [
     "Topic",
     "TopicAlias",
     "TopicQuerySet",
+    "TopicRelation",
     "carries_one_of",
     "ancestors_of",
     "attach_tags",
     "descendant_ids",
+    "localised",
     "parents_of",
     "sits_below_itself",
     "subtree_totals",

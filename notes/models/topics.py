@@ -8,12 +8,15 @@ from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..control_characters import html_with_terminal_colours, validate_visible_name
+from ..learning_order import prerequisite_loop
 from ..linking import LinkTarget, TopicMatcher, link_html
 from ..markdown import render_markdown
 from .trees import NamedTreeNode, descendant_ids, sits_below_itself
@@ -40,11 +43,15 @@ class TopicQuerySet(models.QuerySet):
         if cached is not None and cached[0] == version:
             return cached[1]
         targets, autolinked = {}, set()
-        for topic in Topic.objects.only("pk", "name", "slug", "autolink"):
+        chinese_names = []
+        for topic in Topic.objects.only("pk", "name", "name_zh", "slug", "autolink"):
             targets[topic.pk] = LinkTarget("topic", topic.pk, topic.name, topic.get_absolute_url())
             if topic.autolink:
                 autolinked.add(topic.pk)
-        terms = [(target.title, target) for target in targets.values()]
+            if topic.name_zh:
+                chinese_names.append((topic.name_zh, targets[topic.pk]))
+        # A topic's Chinese name is one of the names notes use for it, as an alias is.
+        terms = [(target.title, target) for target in targets.values()] + chinese_names
         whole_word = []
         for name, topic_id, alone in TopicAlias.objects.values_list(
             "name", "topic_id", "whole_word"
@@ -68,9 +75,20 @@ class TopicQuerySet(models.QuerySet):
 class Topic(NamedTreeNode):
     """A node of the mind map: GIL, closures, garbage collection..."""
 
+    name_zh = models.CharField(
+        _("Chinese name"), max_length=100, blank=True,
+        help_text=_(
+            "Shown instead of the name when the interface is in Chinese: 垃圾回收 for "
+            "Garbage collection. Left blank, the name is shown."
+        ),
+    )  # fmt: skip
     summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
     summary_html = models.TextField(editable=False, blank=True)
-    related = models.ManyToManyField("self", verbose_name=_("related topics"), blank=True)
+    summary_zh = models.TextField(
+        _("Chinese summary"), blank=True,
+        help_text=_("Markdown, shown in a Chinese interface; left blank, the summary is."),
+    )  # fmt: skip
+    summary_zh_html = models.TextField(editable=False, blank=True)
     position = models.PositiveIntegerField(
         _("position"), default=0, help_text=_("Order among its siblings on the map.")
     )
@@ -88,6 +106,14 @@ class Topic(NamedTreeNode):
     updated = models.DateTimeField(auto_now=True)
 
     objects = TopicQuerySet.as_manager()
+    # Every change is kept, as for notes; the rendered summaries and counts are derived.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "summary_html", "summary_zh_html", "note_count", "published_count",
+            "subtree_count", "subtree_published_count", "updated",
+        ],
+        cascade_delete_history=False,
+    )  # fmt: skip
 
     slug_fallback = "topic"
 
@@ -97,9 +123,25 @@ class Topic(NamedTreeNode):
         verbose_name_plural = _("topics")
 
     def save(self, *args, **kwargs) -> None:
-        summary = html_with_terminal_colours(render_markdown(self.summary).html)
-        self.summary_html = link_html(summary, Topic.objects.matcher(), exclude_topic=self.pk).html
+        self.summary_html = self._summary_as_html(self.summary)
+        self.summary_zh_html = self._summary_as_html(self.summary_zh)
         super().save(*args, **kwargs)
+
+    def _summary_as_html(self, summary: str) -> str:
+        if not summary:
+            return ""
+        html = html_with_terminal_colours(render_markdown(summary).html)
+        return link_html(html, Topic.objects.matcher(), exclude_topic=self.pk).html
+
+    @property
+    def display_name(self) -> str:
+        """The name in the interface's language: the Chinese name, if any, in Chinese."""
+        return localised(self.name, self.name_zh)
+
+    @property
+    def display_summary_html(self) -> str:
+        """The summary in the interface's language, or the other one if it has none."""
+        return localised(self.summary_html, self.summary_zh_html)
 
     def get_absolute_url(self) -> str:
         return reverse("notes:topic-detail", kwargs={"slug": self.slug})
@@ -118,6 +160,97 @@ class Topic(NamedTreeNode):
         if clash.exists():
             message = _("“%(name)s” is already an alias of another topic.")
             raise ValidationError({"name": message % {"name": self.name}})
+
+
+def interface_in_chinese() -> bool:
+    return (get_language() or "").lower().startswith("zh")
+
+
+def localised(english: str, chinese: str) -> str:
+    """``chinese`` for a Chinese interface, ``english`` otherwise; each falls back to
+    the other when blank."""
+    if interface_in_chinese():
+        return chinese or english
+    return english or chinese
+
+
+class TopicRelation(models.Model):
+    """How one topic bears on another: learn it first, read it too, or set it beside."""
+
+    class Kind(models.TextChoices):
+        # ``topic`` needs ``other`` first: closures before decorators.
+        PREREQUISITE = "prerequisite", _("needs first")
+        SEE_ALSO = "see_also", _("see also")
+        CONTRASTS = "contrasts", _("contrasts with")
+
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="relations"
+    )
+    kind = models.CharField(_("relation"), max_length=20, choices=Kind.choices)
+    other = models.ForeignKey(
+        Topic, verbose_name=_("other topic"), on_delete=models.CASCADE,
+        related_name="inbound_relations",
+    )  # fmt: skip
+    history = HistoricalRecords(cascade_delete_history=False)
+
+    # Read the same from either end: "thread contrasts with process" is
+    # "process contrasts with thread".
+    SYMMETRIC = frozenset({Kind.SEE_ALSO, Kind.CONTRASTS})
+
+    class Meta:
+        ordering = ["kind", "other__name"]
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "other"],
+                name="unique_topic_relation",
+                violation_error_message=_("These two topics are related already."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(topic=F("other")),
+                name="topic_relation_not_to_itself",
+                violation_error_message=_("A topic cannot be related to itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.get_kind_display()} {self.other}"
+
+    def clean(self) -> None:
+        if not (self.topic_id and self.other_id):
+            return
+        if self.topic_id == self.other_id:
+            raise ValidationError({"other": _("A topic cannot be related to itself.")})
+        reverse_row = TopicRelation.objects.filter(topic_id=self.other_id, other_id=self.topic_id)
+        existing = reverse_row.values_list("kind", flat=True).first()
+        if existing is not None and (self.kind in self.SYMMETRIC or existing in self.SYMMETRIC):
+            message = gettext(
+                "%(other)s already names this topic (%(kind)s): one relation says it both ways."
+            )
+            kind = TopicRelation.Kind(existing).label
+            raise ValidationError({"other": message % {"other": self.other.name, "kind": kind}})
+        if self.kind == self.Kind.PREREQUISITE:
+            loop = prerequisite_loop(
+                TopicRelation.objects.filter(kind=self.Kind.PREREQUISITE)
+                .exclude(pk=self.pk)
+                .values_list("topic_id", "other_id"),
+                self.topic_id,
+                self.other_id,
+            )
+            if loop is not None:
+                raise ValidationError({"other": loop_sentence(loop)})
+
+
+def loop_sentence(loop: list[int]) -> str:
+    """“Prerequisites cannot go round in a loop: Decorator needs Closure first, which
+    needs Decorator first.”"""
+    names = dict(Topic.objects.filter(pk__in=loop).values_list("pk", "name"))
+    steps = [names.get(pk, str(pk)) for pk in loop]
+    chain = gettext("%(topic)s needs %(other)s first") % {"topic": steps[0], "other": steps[1]}
+    for step in steps[2:]:
+        chain += gettext(", which needs %(other)s first") % {"other": step}
+    return gettext("Prerequisites cannot go round in a loop: %(chain)s.") % {"chain": chain}
 
 
 class TopicAlias(models.Model):
@@ -193,3 +326,10 @@ def _frozen(matcher: TopicMatcher) -> Iterator[TopicMatcher]:
         yield matcher
     finally:
         _FROZEN_MATCHER.reset(token)
+
+
+# Where Django's shell and the admin look for them, as for HistoricalNote.
+HistoricalTopic = Topic.history.model
+HistoricalTopic.__module__ = "notes.models"
+HistoricalTopicRelation = TopicRelation.history.model
+HistoricalTopicRelation.__module__ = "notes.models"

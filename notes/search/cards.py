@@ -9,15 +9,17 @@ from ..models import Topic, TopicAlias, ancestors_of
 
 def topic_cards(keys: Sequence[int], count_field: str) -> list[Topic]:
     """The topics ``keys`` in that order, for the cards above the results: each with
-    ``alias_names``, ``path`` (from the root down to its parent) and ``num_notes``, the
-    stored count ``count_field`` (published notes only, for readers).
+    ``alias_names`` (every name it goes by but the one shown), ``path`` (from the root
+    down to its parent) and ``num_notes``, the stored count ``count_field`` (published
+    notes only, for readers).
 
     Two queries whatever the number of topics: the tree is read once (topics are a
     few hundred at most), then the aliases of these topics.
     """
     if not keys:
         return []
-    fields = ("pk", "parent_id", "name", "slug", "summary_html", count_field)
+    fields = ("pk", "parent_id", "name", "name_zh", "slug", "summary_html", "summary_zh_html",
+              count_field)  # fmt: skip
     tree = {topic.pk: topic for topic in Topic.objects.only(*fields)}
     aliases: dict[int, list[str]] = {}
     named = TopicAlias.objects.filter(topic_id__in=keys).order_by("name")
@@ -29,7 +31,13 @@ def topic_cards(keys: Sequence[int], count_field: str) -> list[Topic]:
         if topic is None:
             continue
         topic.path = ancestors_of(topic, tree)
-        topic.alias_names = aliases.get(key, [])
+        # Every other name it goes by: its English name too when the card shows the
+        # Chinese one.
+        shown = topic.display_name.casefold()
+        others = [topic.name, *([topic.name_zh] if topic.name_zh else []), *aliases.get(key, [])]
+        topic.alias_names = list(
+            dict.fromkeys(name for name in others if name.casefold() != shown)
+        )
         topic.num_notes = getattr(topic, count_field)
         cards.append(topic)
     return cards

@@ -50,7 +50,7 @@ class NoteDetailView(VisibleNotesMixin, DetailView):
         context["topics"] = list(
             Topic.objects.filter(mentions__note=note)
             .order_by("-mentions__count", "name")
-            .only("name", "slug")
+            .only("name", "name_zh", "slug")
         )
         context["linked_from"] = list(
             self.visible_notes()
@@ -77,6 +77,6 @@ class NoteDetailView(VisibleNotesMixin, DetailView):
             note.updated.isoformat(), note.lang,
             note.headings, hashlib.sha256(context["body_html"].encode()).hexdigest(),
             links(context["category_path"], "name"), links(note.tag_list, "name"),
-            links(context["topics"], "name"), links(context["linked_from"]),
+            links(context["topics"], "display_name"), links(context["linked_from"]),
             links([context["previous_note"], context["next_note"]]),
         ])  # fmt: skip

@@ -140,3 +140,25 @@ def test_later_table_rebuilds_keep_the_long_columns_last():
     latest = max(name for app, name in loader.graph.leaf_nodes() if app == "notes")
     state = loader.project_state(("notes", latest))
     assert list(state.models["notes", "note"].fields)[-len(LONG_LAST) :] == LONG_LAST
+
+
+@pytest.mark.django_db(transaction=True)
+def test_related_topics_become_see_also_relations_once_per_pair():
+    apps = migrate_to(("notes", "0015_note_created_is_guess"))
+    try:
+        Topic = apps.get_model("notes", "Topic")
+        thread, process, gil = (Topic.objects.create(name=name, slug=name.lower())
+                                for name in ("Thread", "Process", "GIL"))  # fmt: skip
+        thread.related.add(process)  # a symmetric field: Process names Thread too
+        gil.related.add(thread)
+
+        apps = migrate_to(("notes", "0016_topic_relations_and_chinese_names"))
+        relations = apps.get_model("notes", "TopicRelation").objects.values_list(
+            "topic__name", "other__name", "kind"
+        )
+        pairs = {(frozenset({topic, other}), kind) for topic, other, kind in relations}
+        assert len(relations) == 2
+        assert pairs == {(frozenset({"Thread", "Process"}), "see_also"),
+                         (frozenset({"GIL", "Thread"}), "see_also")}  # fmt: skip
+    finally:
+        migrate_to(("notes", _latest()))

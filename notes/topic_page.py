@@ -1,10 +1,15 @@
-"""What a topic's page shows: its mentions, its place in the tree, related topics, its map."""
+"""What a topic's page shows: its mentions, its place in the tree, related topics, what
+to learn before and after it, its map."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from .counts import count_field, subtree_field
+from .learning_paths import learning_paths, prerequisite_pairs
 from .mindmap import LOCAL_COLUMN_WIDTH, LOCAL_LABEL_ROOM, layout_tree
 from .models import Mention, Note, NoteQuerySet, Topic, TopicRelation, visible_note_filter
 from .topic_map import MapNode
@@ -139,10 +144,48 @@ def notes_through_subtopics(
     return found
 
 
+@dataclass
+class LearningAround:
+    """What to learn before a topic and what it leads to; each topic has ``notes``, the
+    count of notes the reader may see that mention it."""
+
+    # Its prerequisites and theirs, in the order to learn them.
+    before: list[Topic]
+    # The prerequisites it names itself, and the topics that name it: drawn on its map.
+    first: list[Topic]
+    next: list[Topic]
+
+
+def learning_around(topic: Topic, tree: dict[int, Topic], user) -> LearningAround:
+    """Before this and next, from the study order of the whole tree (one query)."""
+    paths = learning_paths(tree.values(), prerequisite_pairs())
+    field = count_field(user)
+
+    def counted(keys: list[int]) -> list[Topic]:
+        found = [tree[key] for key in keys if key in tree]
+        for shown in found:
+            # The ignore: set for the page on these objects only; Topic does not declare it.
+            shown.notes = getattr(shown, field)  # type: ignore[attr-defined]
+        return found
+
+    return LearningAround(
+        before=counted(paths.before(topic.pk)),
+        first=counted(paths.first(topic.pk)),
+        next=counted(paths.next(topic.pk)),
+    )
+
+
 def local_map(
-    topic: Topic, tree: dict[int, Topic], children: list[Topic], related: list[Topic], user
+    topic: Topic,
+    tree: dict[int, Topic],
+    children: list[Topic],
+    user,
+    *,
+    before: Sequence[Topic] = (),
+    after: Sequence[Topic] = (),
 ):
-    """Parent, this topic, its children and its closest related topics, drawn small.
+    """Parent, this topic, its children, and the topics it needs first (``before``, drawn
+    above its children) and leads to (``after``, below them), drawn small.
 
     Each topic appears once, and the page's own topic is drawn last, on top."""
     field = count_field(user)
@@ -150,12 +193,15 @@ def local_map(
 
     def node(shown: Topic) -> MapNode:
         return MapNode(
-            shown.pk, shown.name, shown.slug, shown.get_absolute_url(),
+            shown.pk, shown.display_name, shown.slug, shown.get_absolute_url(),
             getattr(shown, field), subtree_notes=getattr(shown, subtree),
         )  # fmt: skip
 
+    on_tree = {topic.pk, topic.parent_id, *(child.pk for child in children)}
+    before = [shown for shown in before if shown.pk not in on_tree]
+    after = [shown for shown in after if shown.pk not in on_tree]
     centre = node(topic)
-    centre.children = [node(shown) for shown in children + related]
+    centre.children = [node(shown) for shown in [*before, *children, *after]]
     root = centre
     parent = None if topic.parent_id is None else tree.get(topic.parent_id)
     if parent is not None:
@@ -163,7 +209,7 @@ def local_map(
         root.children = [centre]
     return layout_tree(
         [root],
-        related_keys=frozenset(shown.pk for shown in related),
+        related_keys=frozenset(shown.pk for shown in [*before, *after]),
         current_key=topic.pk,
         column_width=LOCAL_COLUMN_WIDTH,
         label_room=LOCAL_LABEL_ROOM,

@@ -44,6 +44,8 @@ urlpatterns = [
         name="topic-detail",
     ),
     path("map/", cached(views.MapView.as_view(), params=("fold",)), name="map"),
+    path("learn/", cached(views.LearnView.as_view()), name="learn"),
+    path("learn/<str:slug>/", cached(views.LearnPathView.as_view()), name="learn-path"),
     path("map/find/", views.find_topic, name="topic-find"),
     path("map.opml", cached(views.map_opml, params=DOWNLOAD), name="map-opml"),
     path("map.mm", cached(views.map_freemind, params=DOWNLOAD), name="map-freemind"),

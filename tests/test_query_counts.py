@@ -27,10 +27,10 @@ PAGES = {
     "tag": ("/tags/python/", 4 + ESTIMATE),
     "all tags": ("/tags/", 2),
     "all categories": ("/categories/", 2),
-    "topic": ("/topics/gil/", 7),
-    "topic with subtopics": ("/topics/concurrency/", 8),
+    "topic": ("/topics/gil/", 8),
+    "topic with subtopics": ("/topics/concurrency/", 9),
     "map": ("/map/", 3),
-    "map opml": ("/map.opml", 2),
+    "map opml": ("/map.opml", 3),  # the topics with their relations, and their aliases
     "feed": ("/feeds/rss/", 2),
     "sitemap": ("/sitemap.xml", 8),
 }
@@ -78,3 +78,52 @@ def test_cached_page_costs_one_query(client, page, django_assert_num_queries):
     with django_assert_num_queries(1):
         again = get_ok(client, url)
     assert again.content == first.content
+
+
+# Learning paths: the topics, the prerequisite pairs, and each step's best note (the
+# aliases, the notes titled with a topic's name, the most mentioning note of each topic,
+# and those notes' titles); a topic page reads the prerequisite pairs too.
+LEARNING_PAGES = {
+    "learn": ("/learn/", 7),
+    "learn path": ("/learn/topic-{last}/", 7),
+    "topic with prerequisites": ("/topics/topic-{last}/", 8),
+}
+
+
+def build_learning(start: int, count: int) -> None:
+    """``count`` more topics, each needing the one before it, and notes about them."""
+    from notes.models import Topic, TopicRelation
+
+    for index in range(start, start + count):
+        parent = Topic.objects.filter(slug="concurrency").first()
+        topic = make_topic(f"Topic {index}", slug=f"topic-{index}", parent=parent)
+        if index:
+            TopicRelation.objects.create(
+                topic=topic,
+                kind=TopicRelation.Kind.PREREQUISITE,
+                other=Topic.objects.get(slug=f"topic-{index - 1}"),
+            )
+        make_note(f"Topic {index}", body=f"Topic {index}, topic {index}. GIL.")
+        make_note(body=f"Topic {index} once.", status=Note.Status.DRAFT)
+
+
+@pytest.mark.parametrize("page", LEARNING_PAGES)
+def test_learning_pages_query_count_does_not_grow_with_topics_or_notes(
+    client, page, django_assert_num_queries
+):
+    url, expected = LEARNING_PAGES[page]
+    build(3)
+    build_learning(0, 3)
+    with django_assert_num_queries(expected):
+        get_ok(client, url.format(last=2))
+    build_learning(3, 12)
+    for index in range(25):
+        make_note(f"Extra {index}", body="GIL 线程 topic 0 topic 1")
+    with django_assert_num_queries(expected):
+        response = get_ok(client, url.format(last=14))
+    # The last topic's whole path is on the page: the first topic and the one before it.
+    content = response.content.decode()
+    assert "Topic 0</a>" in content
+    assert "Topic 13</a>" in content
+    with django_assert_num_queries(1):
+        get_ok(client, url.format(last=14))

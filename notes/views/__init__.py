@@ -1,6 +1,7 @@
 """The notes app's pages, one module per part of the site, all importable from ``notes.views``."""
 
 from .language import switch_language
+from .learn import LearnPathView, LearnView
 from .lists import CategoryDetailView, CategoryListView, HomeView, TagDetailView, TagListView
 from .maps import (
     MapView,
@@ -20,6 +21,8 @@ __all__ = [
     "CategoryDetailView",
     "CategoryListView",
     "HomeView",
+    "LearnPathView",
+    "LearnView",
     "MapView",
     "NoteDetailView",
     "NoteListView",

@@ -14,6 +14,7 @@ from ..mindmap_svg import render_svg
 from ..models import Topic, ancestors_of, descendant_ids
 from ..topic_page import (
     children_of,
+    learning_around,
     local_map,
     mention_cards,
     notes_through_subtopics,
@@ -31,7 +32,8 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
     template_name = "notes/topic_detail.html"
     related_limit = 12
     co_mention_sample = 300
-    local_map_related = 5
+    # Of the topics it needs first and those that need it, how many its small map draws.
+    local_map_linked = 5
     through_limit = 20
 
     def get_queryset(self):
@@ -55,18 +57,27 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             topic, tree, subtree, user, limit=self.related_limit, sample=self.co_mention_sample
         )
         first_page = context["page_obj"].number == 1
-        map_layout = local_map(topic, tree, children, related[: self.local_map_related], user)
+        learning = learning_around(topic, tree, user)
+        map_layout = local_map(
+            topic, tree, children, user,
+            before=learning.first[: self.local_map_linked],
+            after=learning.next[: self.local_map_linked],
+        )  # fmt: skip
         context.update(
             topic=topic,
             aliases=list(topic.aliases.all()),
+            # Its name in the interface's other language, if it has one.
+            other_name=topic.name if topic.display_name != topic.name else topic.name_zh,
             path=ancestors_of(topic, tree),
             children=children,
             related=related,
+            before=learning.before,
+            next_topics=learning.next,
             local_map=map_layout,
             local_map_svg=render_svg(
                 map_layout,
                 svg_id="local-map",
-                title=_("Map around %(name)s") % {"name": topic.name},
+                title=_("Map around %(name)s") % {"name": topic.display_name},
             ),
             own_count=own,
             through_count=max(in_subtree - own, 0),
@@ -89,19 +100,23 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         topic, page = self.topic, context["page_obj"]
 
         def named(objects, *extra):
-            return [(item.name, item.slug, *(getattr(item, name) for name in extra))
+            return [(item.display_name, item.slug, *(getattr(item, name) for name in extra))
                     for item in objects]  # fmt: skip
 
         return content_key("topic-page", [
             get_language(), context["write_url"], sorted(self.request.GET.lists()),
-            topic.pk, topic.name, topic.slug, topic.summary_html, context["local_map_svg"],
-            [alias.name for alias in context["aliases"]], named(context["path"]),
+            topic.pk, topic.name, topic.display_name, topic.slug, topic.display_summary_html,
+            context["local_map_svg"], named(context["before"], "notes"),
+            named(context["next_topics"], "notes"),
+            context["other_name"], [alias.name for alias in context["aliases"]],
+            named(context["path"]),
             named(context["children"], "in_subtree"), named(context["related"], "shared"),
             context["own_count"], context["through_count"], page.number,
             page.paginator.num_pages,
             [(m.count, m.snippet, m.note.title, m.note.slug, m.note.status, m.note.lang)
              for m in context["mentions"]],
-            [(note.title, note.slug, note.status, note.via and (note.via.name, note.via.slug))
+            [(note.title, note.slug, note.status,
+              note.via and (note.via.display_name, note.via.slug))
              for note in context["through"]],
         ])  # fmt: skip
 

@@ -11,6 +11,7 @@ from ..caching import content_key
 from ..counts import count_field
 from ..listings import categories_with_counts, tag_cloud, tags_with_counts
 from ..models import Category, Tag, descendant_ids
+from ..tag_topics import topic_for_tag, with_named_topic
 from .common import StoredCountMixin, VisibleNotesMixin
 
 
@@ -89,7 +90,8 @@ class TagDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
     template_name = "notes/tag_detail.html"
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        # Whether the tag names a topic comes with it: a tag naming none costs no query.
+        self.tag = get_object_or_404(with_named_topic(Tag.objects.all()), slug=self.kwargs["slug"])
         if not self.stored_count():
             # A tag carried only by drafts must not reveal itself to readers who cannot see them.
             raise Http404(_("No notes carry this tag."))
@@ -103,4 +105,5 @@ class TagDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["tag"] = self.tag
+        context["topic"] = topic_for_tag(self.tag)
         return context

@@ -107,11 +107,13 @@ def study_map(user) -> StudyMap:
     return StudyMap(topics, learning_paths(topics.values(), prerequisite_pairs()), field)
 
 
-def top_level(topic: Topic, topics: dict[int, Topic]) -> Topic:
-    """The root of the branch ``topic`` sits in (a parent loop stops the climb)."""
+def top_level(topic: Topic, topics: dict[int, Topic], *, below: int | None = None) -> Topic:
+    """The topic that heads the branch ``topic`` sits in: its root, or the topic just
+    under ``below`` (the map's one root, whose children are its real branches). A
+    parent loop stops the climb."""
     seen = {topic.pk}
     while topic.parent_id is not None and topic.parent_id in topics:
-        if topic.parent_id in seen:
+        if topic.parent_id in seen or topic.parent_id == below:
             break
         seen.add(topic.parent_id)
         topic = topics[topic.parent_id]
@@ -122,10 +124,13 @@ def study_plan(user) -> list[BranchRun]:
     """Every topic in the order to learn it, in runs of one top-level branch each."""
     plan = study_map(user)
     best = best_notes(plan.topics, user)
+    roots = [topic.pk for topic in plan.topics.values() if topic.parent_id not in plan.topics]
+    # A map under one root ("Python") is grouped by the branches below it.
+    below = roots[0] if len(roots) == 1 else None
     runs: list[BranchRun] = []
     shown: set[int] = set()
     for step in plan.steps(plan.paths.order, best):
-        branch = top_level(step.topic, plan.topics)
+        branch = top_level(step.topic, plan.topics, below=below)
         if runs and runs[-1].branch.pk == branch.pk:
             runs[-1].steps.append(step)
             continue

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from notes.models import TopicRelation
+from notes.models import TopicAlias, TopicRelation
 from tests.factories import make_draft, make_note, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +240,29 @@ def test_topic_page_changes_when_a_prerequisite_is_added(client, functions_map):
     assert 'id="before-heading"' not in client.get(url).content.decode()
     needs(functions_map["generator"], functions_map["closure"])
     assert 'id="before-heading"' in client.get(url).content.decode()
+
+
+def test_a_map_under_one_root_is_grouped_by_the_branches_below_it(client, functions_map):
+    python = make_topic("Python", position=0)
+    for name in ("functions", "concurrency"):
+        functions_map[name].parent = python
+        functions_map[name].save()
+    runs = client.get(reverse("notes:learn")).context["runs"]
+    assert [(run.branch.name, [step.topic.name for step in run.steps]) for run in runs] == [
+        ("Python", ["Python"]),
+        ("Functions", ["Functions", "Closure", "Decorator", "Generator"]),
+        ("Concurrency", ["Concurrency", "Thread", "GIL"]),
+    ]
+
+
+def test_topic_page_names_each_of_its_other_names_once(client):
+    gil = make_topic("GIL", name_zh="全局解释器锁")
+    TopicAlias.objects.create(topic=gil, name="全局解释器锁")
+    TopicAlias.objects.create(topic=gil, name="Global Interpreter Lock")
+    url = reverse("notes:topic-detail", args=["gil"])
+    english = client.get(url).content.decode()
+    assert english.count('<span class="alias">全局解释器锁</span>') == 1
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "<h1>全局解释器锁</h1>" in chinese
+    assert '<span class="alias">全局解释器锁</span>' not in chinese
+    assert '<span class="alias">GIL</span>, <span class="alias">Global Interpreter Lock' in chinese

@@ -57,6 +57,13 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             topic, tree, subtree, user, limit=self.related_limit, sample=self.co_mention_sample
         )
         first_page = context["page_obj"].number == 1
+        # "Also called": its name in the interface's other language, then its aliases,
+        # leaving out the name the page is titled with.
+        shown = topic.display_name.casefold()
+        other_name = topic.name if topic.display_name != topic.name else topic.name_zh
+        aliases = [alias for alias in topic.aliases.all() if alias.name.casefold() != shown]
+        if other_name.casefold() in {alias.name.casefold() for alias in aliases}:
+            other_name = ""
         learning = learning_around(topic, tree, user)
         map_layout = local_map(
             topic, tree, children, user,
@@ -65,9 +72,8 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         )  # fmt: skip
         context.update(
             topic=topic,
-            aliases=list(topic.aliases.all()),
-            # Its name in the interface's other language, if it has one.
-            other_name=topic.name if topic.display_name != topic.name else topic.name_zh,
+            aliases=aliases,
+            other_name=other_name,
             path=ancestors_of(topic, tree),
             children=children,
             related=related,

@@ -4,7 +4,8 @@
 
 For each size: a fresh SQLite database in a temporary folder with the starter topic
 map and N generated notes (categories, tags and topic mentions, rendered as the app
-renders them), then, for the home, note, category, tag, topic, search and map pages:
+renders them), then, for the home, note, category, tag, topic, search and map pages,
+and the learning paths (/learn/ and the path to the GIL):
 
 - median and p99 server time through Django's test client, rendered afresh (the whole
   cache emptied before each request), the median right after an edit (the content
@@ -203,6 +204,9 @@ def run_size(count: int, options) -> dict[str, dict[str, float]]:
             "topic": "/topics/gil/",
             "search": "/search/?q=" + quote("描述符"),
             "map": "/map/",
+            "learn": "/learn/",
+            # The GIL's path: the topics to learn first, each with its best note.
+            "path": "/learn/gil/",
         }
         client = Client()
         if client.get(pages["search"]).status_code == 404:

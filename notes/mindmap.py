@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TypedDict, Unpack
 from urllib.parse import urlencode
+
+# The kinds of relation between topics (TopicRelation.Kind's values): ``topic`` needs
+# ``other`` first, reads well beside it, or contrasts with it.
+PREREQUISITE = "prerequisite"
+SEE_ALSO = "see_also"
+CONTRASTS = "contrasts"
+# Those the topic map draws as arrows or lines over its tree.
+DRAWN_KINDS = (PREREQUISITE, CONTRASTS)
 
 
 @dataclass
@@ -27,6 +35,29 @@ class MapNode:
     aliases: list[str] = field(default_factory=list)
     # False for maps whose nodes are not topics (a note's outline): nothing to count.
     counted: bool = True
+    # A topic's own names, where ``name`` is the one shown in the reader's language.
+    topic_name: str = ""
+    name_zh: str = ""
+    # What the map's downloads carry besides (build_map(with_details=True)).
+    summary: str = ""
+    summary_zh: str = ""
+    autolink: bool = True
+    whole_word: list[str] = field(default_factory=list)  # aliases found as whole words only
+    # (kind, key of the other topic): this topic needs the other first, and so on.
+    relations: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def own_name(self) -> str:
+        """The topic's name as stored, whatever language the map is shown in."""
+        return self.topic_name or self.name
+
+    def other_names(self) -> tuple[str, ...]:
+        """Every name it goes by besides the one shown, each once: what a search finds."""
+        names: list[str] = []
+        for name in [self.topic_name, self.name_zh, *self.aliases]:
+            if name and name != self.name and name not in names:
+                names.append(name)
+        return tuple(names)
 
     @property
     def all_notes(self) -> int:
@@ -104,7 +135,7 @@ class PlacedNode:
     folded: bool = False  # its children are hidden
     current: bool = False
     label_above: bool = False
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # every other name it goes by: what "find" looks at
     toggle: str = ""  # the address that folds or unfolds it, set by the view
     counted: bool = True
     # The label as (text, link or "") pieces, where its text holds links of its own.
@@ -148,11 +179,95 @@ class Edge:
 
 
 @dataclass(frozen=True)
+class Arrow:
+    """A relation drawn over the tree: from the topic to learn first to the one that
+    needs it (or between two contrasting topics), bent aside so that it is never taken
+    for a branch."""
+
+    kind: str
+    source: int  # the keys of the nodes it joins
+    target: int
+    source_name: str
+    target_name: str
+    x1: float
+    y1: float
+    bend_x: float
+    bend_y: float
+    x2: float
+    y2: float
+
+    @property
+    def path(self) -> str:
+        return (
+            f"M{self.x1:.1f},{self.y1:.1f} Q{self.bend_x:.1f},{self.bend_y:.1f} "
+            f"{self.x2:.1f},{self.y2:.1f}"
+        )
+
+
+@dataclass(frozen=True)
 class MapLayout:
     nodes: list[PlacedNode]
     edges: list[Edge]
     width: float
     height: float
+    arrows: list[Arrow] = field(default_factory=list)
+
+
+# How far an arrow bends aside, in parts of its length, and at most: more between the
+# nodes of one column, whose straight line would run through the nodes between them.
+ARROW_BEND = 0.15
+ARROW_COLUMN_BEND = 0.3
+ARROW_MAX_BEND = 120
+ARROW_GAP = 3  # room between an arrow's ends and the circles it joins
+ARROW_HEAD = 7  # the arrowhead's length, kept off the circle it points at
+
+
+def map_links(
+    roots: list[MapNode], kinds: Iterable[str] = DRAWN_KINDS
+) -> list[tuple[str, int, int]]:
+    """The relations of ``roots`` to draw, as (kind, from key, to key): a prerequisite
+    goes from the topic to learn first to the one that needs it."""
+    wanted = set(kinds)
+    links: list[tuple[str, int, int]] = []
+    for node in walk_map(roots):
+        for kind, other in node.relations:
+            if kind in wanted:
+                pair = (other, node.key) if kind == PREREQUISITE else (node.key, other)
+                links.append((kind, *pair))
+    return links
+
+
+def _toward(node: PlacedNode, x: float, y: float, room: float) -> tuple[float, float]:
+    """The point ``room`` beyond ``node``'s circle on the way to (x, y)."""
+    dx, dy = x - node.x, y - node.y
+    length = math.hypot(dx, dy) or 1.0
+    reach = node.radius + room
+    return node.x + dx / length * reach, node.y + dy / length * reach
+
+
+def place_arrow(
+    kind: str, source: PlacedNode, target: PlacedNode, width: float, height: float
+) -> Arrow | None:
+    """An arrow from ``source`` to ``target``, bent to the left of its way (so one
+    between nodes of a column passes between the columns, clear of the labels), kept
+    inside the drawing; None when the two circles touch."""
+    dx, dy = target.x - source.x, target.y - source.y
+    length = math.hypot(dx, dy)
+    if length <= source.radius + target.radius + ARROW_GAP * 2 + ARROW_HEAD:
+        return None
+    bend = min(length * (ARROW_COLUMN_BEND if dx == 0 else ARROW_BEND), ARROW_MAX_BEND)
+    normal_x, normal_y = -dy / length, dx / length
+    if normal_x > 0 or (normal_x == 0 and normal_y > 0):
+        normal_x, normal_y = -normal_x, -normal_y
+    bend_x = min(max((source.x + target.x) / 2 + normal_x * bend, 2.0), width - 2)
+    bend_y = min(max((source.y + target.y) / 2 + normal_y * bend, 2.0), height - 2)
+    x1, y1 = _toward(source, bend_x, bend_y, ARROW_GAP)
+    x2, y2 = _toward(target, bend_x, bend_y, ARROW_GAP + ARROW_HEAD)
+    return Arrow(
+        kind=kind, source=source.key, target=target.key,
+        source_name=source.name, target_name=target.name,
+        x1=x1, y1=y1, bend_x=bend_x, bend_y=bend_y, x2=x2, y2=y2,
+    )  # fmt: skip
 
 
 def node_radius(notes: int) -> float:
@@ -169,11 +284,14 @@ def layout_tree(
     column_width: int = COLUMN_WIDTH,
     label_room: int = LABEL_ROOM,
     count_room: int = 0,
+    links: Iterable[tuple[str, int, int]] = (),
 ) -> MapLayout:
     """Place each leaf on its own row and each parent beside the middle of its children.
 
     The children of ``folded`` nodes are left out (the node says it has some). Labels
     are cut to the room they have: up to the next column, or ``label_room`` in the last.
+    ``links`` (kind, from key, to key; see ``map_links``) become arrows where both
+    their ends are drawn.
     """
     nodes: list[PlacedNode] = []
     edges: list[Edge] = []
@@ -218,7 +336,7 @@ def layout_tree(
             folded=is_folded,
             current=current,
             label_above=label_above,
-            aliases=tuple(node.aliases),
+            aliases=node.other_names(),
             counted=node.counted,
         )
         for placed_child in placed_children:
@@ -237,7 +355,14 @@ def layout_tree(
     # Parents are placed after their children: draw them in reading order, and the
     # page's own topic last, so that nothing is drawn over it.
     nodes.sort(key=lambda node: (node.current, node.depth, node.y))
-    return MapLayout(nodes=nodes, edges=edges, width=width, height=height)
+    placed_by_key = {node.key: node for node in nodes}
+    arrows: list[Arrow] = []
+    for kind, source, target in dict.fromkeys(links):
+        if source in placed_by_key and target in placed_by_key:
+            arrow = place_arrow(kind, placed_by_key[source], placed_by_key[target], width, height)
+            if arrow is not None:
+                arrows.append(arrow)
+    return MapLayout(nodes=nodes, edges=edges, width=width, height=height, arrows=arrows)
 
 
 class LayoutOptions(TypedDict, total=False):
@@ -248,27 +373,40 @@ class LayoutOptions(TypedDict, total=False):
     column_width: int
     label_room: int
     count_room: int
+    links: Iterable[tuple[str, int, int]]
 
 
 def fold_layout(
-    roots: list[MapNode], fold: str, **options: Unpack[LayoutOptions]
+    roots: list[MapNode],
+    fold: str,
+    *,
+    keep: Mapping[str, str] | None = None,
+    **options: Unpack[LayoutOptions],
 ) -> tuple[MapLayout, list[str]]:
     """Lay out ``roots`` with the branches named in ``fold`` ("slug,slug") folded, each
-    node that has children given the address that folds or unfolds it; returns the
-    layout and the slugs actually folded."""
+    node that has children given the address that folds or unfolds it (which keeps the
+    query parameters in ``keep``); returns the layout and the slugs actually folded."""
     wanted = {slug for slug in fold.split(",") if slug}
     folded = {node.key for node in walk_map(roots) if node.slug in wanted}
     layout = layout_tree(roots, folded=frozenset(folded), **options)
     folded_slugs = {node.slug for node in layout.nodes if node.folded}
 
     def toggle(slugs: set[str]) -> str:
-        return f"?{urlencode({'fold': ','.join(sorted(slugs))})}" if slugs else "?"
+        return map_address(",".join(sorted(slugs)), keep)
 
     layout.nodes[:] = [
         replace(node, toggle=toggle(folded_slugs ^ {node.slug})) if node.has_children else node
         for node in layout.nodes
     ]
     return layout, sorted(folded_slugs)
+
+
+def map_address(fold: str, keep: Mapping[str, str] | None = None) -> str:
+    """The relative address of a map with the branches ``fold`` folded and the query
+    parameters ``keep``: "?" for the whole map as it opens."""
+    query = {"fold": fold} if fold else {}
+    query.update(keep or {})
+    return f"?{urlencode(query)}" if query else "?"
 
 
 def label_segments(label: str, links: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:

@@ -12,7 +12,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from .mindmap import MapLayout, PlacedNode
+from .mindmap import CONTRASTS, PREREQUISITE, Arrow, MapLayout, PlacedNode
 
 
 def _classes(node: PlacedNode) -> str:
@@ -89,6 +89,38 @@ def _node(node: PlacedNode, show_counts: bool) -> str:
     return "".join(parts)
 
 
+def _arrow_title(arrow: Arrow) -> str:
+    if arrow.kind == PREREQUISITE:
+        message = gettext("%(topic)s needs %(other)s first")
+        return message % {"topic": arrow.target_name, "other": arrow.source_name}
+    if arrow.kind == CONTRASTS:
+        message = gettext("%(topic)s contrasts with %(other)s")
+        return message % {"topic": arrow.source_name, "other": arrow.target_name}
+    return f"{arrow.source_name} – {arrow.target_name}"
+
+
+def _arrows(layout: MapLayout, svg_id: str) -> str:
+    """The relations drawn over the tree and under its nodes; a prerequisite ends in
+    an arrowhead, the marker the map defines once."""
+    if not layout.arrows:
+        return ""
+    head = f"{svg_id}-needs-head"
+    parts = [
+        f'<defs><marker id="{head}" class="arrow-head" viewBox="0 0 10 10" refX="9" refY="5" '
+        'markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
+        '<path d="M0,1 L10,5 L0,9 z"/></marker></defs><g class="mindmap-arrows">'
+    ]
+    for arrow in layout.arrows:
+        kind = escape(arrow.kind)
+        end = f' marker-end="url(#{head})"' if arrow.kind == PREREQUISITE else ""
+        parts.append(
+            f'<path class="arrow arrow-{kind}" d="{arrow.path}" data-from="{arrow.source}" '
+            f'data-to="{arrow.target}"{end}><title>{escape(_arrow_title(arrow))}</title></path>'
+        )
+    parts.append("</g>")
+    return "".join(parts)
+
+
 def render_svg(
     layout: MapLayout, *, svg_id: str, title: str, show_counts: bool = False
 ) -> SafeString:
@@ -102,5 +134,6 @@ def render_svg(
         f'<svg class="mindmap" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="{svg_id}-title">'
         f'<title id="{svg_id}-title">{escape(title)}</title>'
-        f'<g class="mindmap-edges">{edges}</g><g class="mindmap-nodes">{nodes}</g></svg>'
+        f'<g class="mindmap-edges">{edges}</g>{_arrows(layout, svg_id)}'
+        f'<g class="mindmap-nodes">{nodes}</g></svg>'
     )

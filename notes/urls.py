@@ -43,7 +43,7 @@ urlpatterns = [
         cached(views.TopicDetailView.as_view(), params=PAGED),
         name="topic-detail",
     ),
-    path("map/", cached(views.MapView.as_view(), params=("fold",)), name="map"),
+    path("map/", cached(views.MapView.as_view(), params=("fold", "arrows")), name="map"),
     path("learn/", cached(views.LearnView.as_view()), name="learn"),
     path("learn/<str:slug>/", cached(views.LearnPathView.as_view()), name="learn-path"),
     path("map/find/", views.find_topic, name="topic-find"),

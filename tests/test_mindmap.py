@@ -3,9 +3,27 @@
 import json
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from notes.map_exports import to_freemind, to_json, to_opml
-from notes.mindmap import COLUMN_WIDTH, fit_label, layout_tree, node_radius, text_width
+from notes.map_imports import parse_opml
+from notes.mindmap import (
+    COLUMN_WIDTH,
+    CONTRASTS,
+    PREREQUISITE,
+    SEE_ALSO,
+    fit_label,
+    fold_layout,
+    layout_tree,
+    map_address,
+    map_links,
+    node_radius,
+    text_width,
+)
+from notes.mindmap_svg import render_svg
 from notes.topic_map import MapNode
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def tree() -> list[MapNode]:
@@ -75,9 +93,17 @@ def test_json_export_nests_children():
     python = data["topics"][0]
     assert python["children"][0]["children"][1] == {
         "name": "进程",
+        "name_zh": "",
         "slug": "进程",
         "url": "/topics/进程/",
         "notes": 0,
+        "aliases": [],
+        "summary": "",
+        "summary_zh": "",
+        "autolink": True,
+        "needs": [],
+        "see_also": [],
+        "contrasts": [],
         "children": [],
     }
 
@@ -117,3 +143,314 @@ def test_empty_nodes_know_they_are_empty_and_count_notes_below():
     by_key = {node.key: node for node in layout_tree([parent]).nodes}
     assert by_key[3].empty and not by_key[2].empty
     assert by_key[2].below == 3
+
+
+def related_tree() -> list[MapNode]:
+    """Functions > Closure > Decorator, and Functions > Generator: the decorator needs
+    closures first, generators contrast with closures, and see closures too."""
+    decorator = MapNode(3, "Decorator", "decorator", "/topics/decorator/", 1,
+                        relations=[(PREREQUISITE, 2)])  # fmt: skip
+    closure = MapNode(2, "Closure", "closure", "/topics/closure/", 1, [decorator],
+                      relations=[(CONTRASTS, 4)])  # fmt: skip
+    generator = MapNode(4, "Generator", "generator", "/topics/generator/", 1,
+                        relations=[(SEE_ALSO, 2), (PREREQUISITE, 1)])  # fmt: skip
+    return [MapNode(1, "Functions", "functions", "/topics/functions/", 1, [closure, generator])]
+
+
+def test_map_links_point_from_the_topic_to_learn_first_to_the_one_that_needs_it():
+    links = map_links(related_tree())
+    assert sorted(links) == [(CONTRASTS, 2, 4), (PREREQUISITE, 1, 4), (PREREQUISITE, 2, 3)]
+    assert map_links(related_tree(), kinds=[PREREQUISITE]) == [(PREREQUISITE, 2, 3),
+                                                              (PREREQUISITE, 1, 4)]  # fmt: skip
+
+
+def test_a_prerequisite_arrow_runs_from_circle_to_circle_inside_the_drawing():
+    roots = related_tree()
+    layout = layout_tree(roots, links=map_links(roots, kinds=[PREREQUISITE]))
+    by_key = {node.key: node for node in layout.nodes}
+    arrow = next(arrow for arrow in layout.arrows if arrow.target == 3)
+    closure, decorator = by_key[2], by_key[3]
+    assert (arrow.kind, arrow.source_name, arrow.target_name) == (
+        PREREQUISITE, "Closure", "Decorator")  # fmt: skip
+    # It starts just outside the prerequisite's circle and stops short of the other's.
+    start = abs(complex(arrow.x1 - closure.x, arrow.y1 - closure.y))
+    end = abs(complex(arrow.x2 - decorator.x, arrow.y2 - decorator.y))
+    assert closure.radius < start < closure.radius + 10
+    assert decorator.radius < end < decorator.radius + 15
+    for arrow in layout.arrows:
+        assert 0 < arrow.bend_x < layout.width and 0 < arrow.bend_y < layout.height
+        assert arrow.path.startswith("M") and " Q" in arrow.path
+
+
+def test_an_arrow_within_one_column_bends_to_the_left_clear_of_the_labels():
+    roots = related_tree()
+    layout = layout_tree(roots, links=[(CONTRASTS, 2, 4)])
+    (arrow,) = layout.arrows
+    by_key = {node.key: node for node in layout.nodes}
+    assert by_key[2].x == by_key[4].x
+    assert arrow.bend_x < by_key[2].x - 5
+
+
+def test_the_layout_draws_no_arrow_unless_asked_and_none_to_a_folded_away_node():
+    assert layout_tree(related_tree()).arrows == []
+    roots = related_tree()
+    folded = layout_tree(roots, folded=frozenset({2}), links=map_links(roots))
+    # Closure folded: its Decorator is not drawn, nor the arrow to it.
+    assert {(arrow.source, arrow.target) for arrow in folded.arrows} == {(1, 4), (2, 4)}
+    assert layout_tree(roots, links=[(PREREQUISITE, 1, 99)]).arrows == []
+
+
+def test_no_arrow_joins_circles_that_almost_touch():
+    busy = [MapNode(key, f"Busy {key}", f"busy-{key}", "/b/", notes=25) for key in (2, 3)]
+    roots = [MapNode(1, "Root", "root", "/r/", children=busy)]
+    assert layout_tree(roots, links=[(PREREQUISITE, 2, 3)]).arrows == []
+
+
+def test_a_see_also_line_is_titled_with_both_names():
+    roots = related_tree()
+    svg = render_svg(layout_tree(roots, links=map_links(roots, kinds=[SEE_ALSO])),
+                     svg_id="m", title="M")  # fmt: skip
+    path = ET.fromstring(svg).find(f"{SVG}g[@class='mindmap-arrows']/{SVG}path")
+    assert path.get("class") == "arrow arrow-see_also" and path.get("marker-end") is None
+    assert path.find(f"{SVG}title").text == "Generator – Closure"
+
+
+def test_the_same_link_twice_is_one_arrow():
+    layout = layout_tree(related_tree(), links=[(PREREQUISITE, 2, 3), (PREREQUISITE, 2, 3)])
+    assert len(layout.arrows) == 1
+
+
+def test_arrows_are_drawn_over_the_branches_and_under_the_nodes():
+    roots = related_tree()
+    layout = layout_tree(roots, links=map_links(roots))
+    svg = render_svg(layout, svg_id="map", title="Map")
+    root = ET.fromstring(svg)
+    groups = [group.get("class") for group in root.findall(f"{SVG}g")]
+    assert groups == ["mindmap-edges", "mindmap-arrows", "mindmap-nodes"]
+    arrows = root.findall(f"{SVG}g[@class='mindmap-arrows']/{SVG}path")
+    kinds = {arrow.get("class"): arrow for arrow in arrows}
+    assert set(kinds) == {"arrow arrow-prerequisite", "arrow arrow-contrasts"}
+    needs = [arrow for arrow in arrows if arrow.get("class") == "arrow arrow-prerequisite"]
+    assert all(arrow.get("marker-end") == "url(#map-needs-head)" for arrow in needs)
+    assert kinds["arrow arrow-contrasts"].get("marker-end") is None
+    titles = {arrow.find(f"{SVG}title").text for arrow in arrows}
+    assert "Decorator needs Closure first" in titles
+    assert "Closure contrasts with Generator" in titles
+    assert root.find(f"{SVG}defs/{SVG}marker").get("id") == "map-needs-head"
+
+
+def test_a_map_without_arrows_is_drawn_as_before():
+    svg = render_svg(layout_tree(tree()), svg_id="map", title="Map")
+    assert "mindmap-arrows" not in svg and "<defs>" not in svg and "marker" not in svg
+
+
+def test_arrow_titles_are_escaped():
+    lt = MapNode(2, "a < b", "lt", "/lt/", relations=[(PREREQUISITE, 1)])
+    roots = [MapNode(1, 'Tom & "Jerry"', "tom", "/tom/", children=[lt])]
+    svg = render_svg(layout_tree(roots, links=map_links(roots)), svg_id="m", title="M")
+    title = ET.fromstring(svg).find(f"{SVG}g[@class='mindmap-arrows']/{SVG}path/{SVG}title")
+    assert title.text == 'a < b needs Tom & "Jerry" first'
+
+
+def test_fold_toggles_keep_the_other_query_parameters():
+    layout, folded = fold_layout(related_tree(), "closure", keep={"arrows": "off"})
+    by_key = {node.key: node for node in layout.nodes}
+    assert folded == ["closure"]
+    assert by_key[2].toggle == "?arrows=off"
+    assert by_key[1].toggle == "?fold=closure%2Cfunctions&arrows=off"
+    plain, _ = fold_layout(related_tree(), "")
+    assert {node.key: node.toggle for node in plain.nodes if node.has_children}[2] == (
+        "?fold=closure")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("fold", "keep", "address"),
+    [("", None, "?"), ("", {"arrows": "off"}, "?arrows=off"), ("a,b", {}, "?fold=a%2Cb")],
+)
+def test_map_address_is_the_whole_map_when_nothing_is_asked(fold, keep, address):
+    assert map_address(fold, keep) == address
+
+
+def test_a_node_is_found_by_every_name_it_goes_by():
+    node = MapNode(1, "闭包", "closure", "/c/", topic_name="Closure", name_zh="闭包",
+                   aliases=["closures", "闭包"])  # fmt: skip
+    assert node.own_name == "Closure"
+    (placed,) = layout_tree([node]).nodes
+    assert placed.name == "闭包"
+    assert placed.aliases == ("Closure", "closures")
+    svg = render_svg(layout_tree([node]), svg_id="m", title="M")
+    assert ET.fromstring(svg).find(f".//{SVG}g[@data-key='1']").get("data-names") == (
+        "闭包|Closure|closures")  # fmt: skip
+
+
+def detailed_tree() -> list[MapNode]:
+    """Topics as build_map(with_details=True) gives them, in a Chinese interface."""
+    decorator = MapNode(
+        3, "装饰器", "decorator", "/topics/decorator/", 2, topic_name="Decorator",
+        name_zh="装饰器", aliases=["decorators", "a|b\\c"], summary="Wraps <functions> & more",
+        relations=[(PREREQUISITE, 2), (PREREQUISITE, 1)],
+    )  # fmt: skip
+    closure = MapNode(
+        2, "闭包", "closure", "/topics/closure/", 1, [decorator], topic_name="Closure",
+        name_zh="闭包", aliases=["锁"], whole_word=["锁"], summary_zh="捕获变量的函数。",
+        relations=[(CONTRASTS, 4), (SEE_ALSO, 1)],
+    )  # fmt: skip
+    other = MapNode(4, 'Class "C"', "class", "/topics/class/", topic_name='Class "C"',
+                    autolink=False)  # fmt: skip
+    return [MapNode(1, "函数", "functions", "/topics/functions/", 3, [closure, other],
+                    topic_name="Functions", name_zh="函数")]  # fmt: skip
+
+
+def test_opml_export_carries_names_and_relations_as_attributes():
+    root = ET.fromstring(to_opml(detailed_tree(), title="Topics"))
+    functions = root.find("body/outline")
+    assert (functions.get("text"), functions.get("name"), functions.get("name_zh")) == (
+        "函数", "Functions", "函数")  # fmt: skip
+    closure = functions.find("outline")
+    assert closure.get("contrasts") == 'Class "C"'
+    assert closure.get("see_also") == "Functions"
+    assert closure.get("whole_word_aliases") == "锁" and closure.get("summary") is None
+    decorator = closure.find("outline")
+    assert decorator.get("needs") == "Closure|Functions"
+    assert decorator.get("aliases") == "decorators|a\\|b\\\\c"
+    assert decorator.get("summary") == "Wraps <functions> & more"
+    assert functions.findall("outline")[1].get("autolink") == "false"
+
+
+def test_json_export_is_a_map_file_with_relations_by_kind():
+    (functions,) = json.loads(to_json(detailed_tree()))["topics"]
+    closure = functions["children"][0]
+    assert (functions["name"], functions["name_zh"]) == ("Functions", "函数")
+    assert closure["aliases"] == [{"name": "锁", "whole_word": True}]
+    assert (closure["see_also"], closure["contrasts"], closure["needs"]) == (
+        ["Functions"], ['Class "C"'], [])  # fmt: skip
+    assert closure["children"][0]["needs"] == ["Closure", "Functions"]
+    assert functions["children"][1]["autolink"] is False
+
+
+def test_opml_export_reads_back_as_the_json_exports_entries():
+    def entries(topics):
+        """The JSON's topics without what only other programs read (slug, url, notes)."""
+        return [
+            {key: entries(value) if key == "children" else value
+             for key, value in topic.items() if key not in {"slug", "url", "notes"}}
+            for topic in topics
+        ]  # fmt: skip
+
+    expected = entries(json.loads(to_json(detailed_tree()))["topics"])
+    assert parse_opml(to_opml(detailed_tree(), title="Topics")) == expected
+    assert parse_opml(to_opml(detailed_tree(), title="Topics").encode()) == expected
+
+
+def test_a_note_outline_exports_as_before_without_topic_attributes():
+    root = ET.fromstring(to_opml(tree(), title="Topics"))
+    assert set(root.find("body/outline").attrib) == {"text", "type", "url", "notes"}
+
+
+@pytest.fixture
+def related_topics(db):
+    """Functions > Closure > Decorator, Functions > Generator and Lambda: the decorator
+    and the generator need closures first; lambdas contrast with closures."""
+    from notes.models import TopicRelation
+    from tests.factories import make_topic
+
+    functions = make_topic("Functions", name_zh="函数")
+    closure = make_topic("Closure", parent=functions, name_zh="闭包", aliases=["closures"])
+    decorator = make_topic("Decorator", parent=closure, name_zh="装饰器", aliases=["@装饰"])
+    generator = make_topic("Generator", parent=functions)
+    lambda_ = make_topic("Lambda", parent=functions)
+    Kind = TopicRelation.Kind
+    TopicRelation.objects.create(topic=decorator, kind=Kind.PREREQUISITE, other=closure)
+    TopicRelation.objects.create(topic=generator, kind=Kind.PREREQUISITE, other=closure)
+    TopicRelation.objects.create(topic=lambda_, kind=Kind.CONTRASTS, other=closure)
+    return {"functions": functions, "closure": closure, "decorator": decorator,
+            "generator": generator}  # fmt: skip
+
+
+def map_svg(response) -> ET.Element:
+    content = response.content.decode()
+    return ET.fromstring(content[content.index("<svg") : content.index("</svg>") + 6])
+
+
+def drawn_arrows(response) -> set[tuple[str, str, str]]:
+    """(kind, from, to) of each arrow, by the names of the topics' slugs."""
+    layout = response.context["layout"]
+    slugs = {node.key: node.slug for node in layout.nodes}
+    svg_arrows = map_svg(response).findall(f"{SVG}g[@class='mindmap-arrows']/{SVG}path")
+    assert len(svg_arrows) == len(layout.arrows)
+    return {(arrow.kind, slugs[arrow.source], slugs[arrow.target]) for arrow in layout.arrows}
+
+
+def test_the_map_draws_an_arrow_from_each_prerequisite_to_the_topic_needing_it(
+    client, related_topics
+):
+    response = client.get("/map/")
+    assert drawn_arrows(response) == {
+        (PREREQUISITE, "closure", "decorator"),
+        (PREREQUISITE, "closure", "generator"),
+        (CONTRASTS, "lambda", "closure"),
+    }
+    content = response.content.decode()
+    assert 'class="legend-line legend-needs"' in content
+    assert 'class="legend-line legend-contrasts"' in content
+    assert 'class="map-arrows-switch" href="?arrows=off"' in content
+
+
+def test_tree_only_hides_the_arrows_and_keeps_the_folds(client, related_topics):
+    response = client.get("/map/", {"arrows": "off", "fold": "closure"})
+    assert drawn_arrows(response) == set()
+    content = response.content.decode()
+    assert "mindmap-arrows" not in content and "legend-needs" not in content
+    # The switch back keeps the fold; the folds' own links keep the tree alone.
+    assert 'class="map-arrows-switch" href="?fold=closure"' in content
+    assert 'class="map-unfold-all" href="?arrows=off"' in content
+    toggles = {node.slug: node.toggle for node in response.context["layout"].nodes}
+    assert toggles["closure"] == "?arrows=off"
+    assert toggles["functions"] == "?fold=closure%2Cfunctions&arrows=off"
+
+
+def test_an_arrow_is_drawn_only_when_both_its_topics_are(client, related_topics):
+    response = client.get("/map/", {"fold": "closure"})
+    assert drawn_arrows(response) == {
+        (PREREQUISITE, "closure", "generator"),
+        (CONTRASTS, "lambda", "closure"),
+    }
+
+
+def test_a_map_without_relations_offers_no_switch_and_no_arrow_legend(client, db):
+    from tests.factories import make_topic
+
+    make_topic("GIL", parent=make_topic("Concurrency"))
+    content = client.get("/map/").content.decode()
+    assert "map-arrows-switch" not in content and "legend-needs" not in content
+    assert "legend-tree" in content
+
+
+def test_the_map_speaks_the_readers_language(client, related_topics):
+    english = client.get("/map/")
+    chinese = client.get("/map/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    names = {node.slug: node.name for node in chinese.context["layout"].nodes}
+    assert names == {"functions": "函数", "closure": "闭包", "decorator": "装饰器",
+                     "generator": "Generator", "lambda": "Lambda"}  # fmt: skip
+    labels = {a.find(f"{SVG}text").text for a in map_svg(chinese).iter(f"{SVG}a")
+              if a.get("class") == "node-link"}  # fmt: skip
+    assert {"函数", "闭包", "装饰器", "Generator"} <= labels
+    assert "闭包" not in {node.name for node in english.context["layout"].nodes}
+    assert english.context["content_key"] != chinese.context["content_key"]
+    # The map as a list too.
+    assert '<a href="/topics/closure/">闭包</a>' in chinese.content.decode()
+    assert '<a href="/topics/closure/">Closure</a>' in english.content.decode()
+
+
+def test_finding_a_topic_knows_its_english_and_chinese_names_and_aliases(client, related_topics):
+    for language in ["en", "zh-CN"]:
+        svg = map_svg(client.get("/map/", HTTP_ACCEPT_LANGUAGE=language))
+        closure = svg.find(f".//{SVG}g[@data-key='{related_topics['closure'].pk}']")
+        assert set(closure.get("data-names").split("|")) == {"Closure", "闭包", "closures"}
+    find = "/map/find/"
+    for typed in ["closure", "闭包", "CLOSURES", "@装饰"]:
+        target = client.get(find, {"q": typed})["Location"]
+        expected = related_topics["decorator" if typed == "@装饰" else "closure"]
+        assert target == expected.get_absolute_url()
+    datalist = client.get("/map/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert '<option value="Closure">' in datalist and '<option value="闭包">' in datalist

@@ -127,3 +127,32 @@ def test_learning_pages_query_count_does_not_grow_with_topics_or_notes(
     assert "Topic 13</a>" in content
     with django_assert_num_queries(1):
         get_ok(client, url.format(last=14))
+
+
+def related_topics(count: int, start: int = 0) -> None:
+    """``count`` topics more, each needing the one before it and contrasting with the
+    one before that, with an alias each."""
+    from notes.models import Topic, TopicRelation
+
+    for index in range(start, start + count):
+        topic = make_topic(f"Step {index}", name_zh=f"第{index}步", aliases=[f"step{index}"])
+        previous = Topic.objects.filter(name__in=[f"Step {index - 1}", f"Step {index - 2}"])
+        for other in previous:
+            kind = "prerequisite" if other.name == f"Step {index - 1}" else "contrasts"
+            TopicRelation.objects.create(topic=topic, kind=kind, other=other)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [("/map/", 3), ("/map/?arrows=off", 3), ("/map.json", 3), ("/map.opml", 3)],
+)
+def test_the_map_and_its_downloads_cost_the_same_however_many_topics_are_related(
+    client, url, expected, django_assert_num_queries
+):
+    related_topics(3)
+    with django_assert_num_queries(expected):
+        first = get_ok(client, url)
+    related_topics(20, start=3)
+    with django_assert_num_queries(expected):
+        again = get_ok(client, url)
+    assert again.content.count(b"Step 22") > first.content.count(b"Step 22") == 0

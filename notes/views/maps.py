@@ -21,6 +21,8 @@ from ..mindmap import (
     NOTE_LABEL_ROOM,
     fold_layout,
     label_segments,
+    map_address,
+    map_links,
 )
 from ..mindmap_svg import render_svg
 from ..models import Note, Topic
@@ -30,8 +32,9 @@ from .common import VisibleNotesMixin
 
 
 class MapView(VisibleNotesMixin, TemplateView):
-    """The whole topic tree. ``?fold=slug,slug`` folds branches: a plain link toggles
-    each, so folding works without JavaScript and survives a reload."""
+    """The whole topic tree, with arrows from each topic to learn first to the topics
+    that need it. ``?fold=slug,slug`` folds branches and ``?arrows=off`` shows the tree
+    alone: plain links set both, so they work without JavaScript and survive a reload."""
 
     template_name = "notes/map.html"
 
@@ -39,17 +42,30 @@ class MapView(VisibleNotesMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         roots = build_map(self.request.user, with_aliases=True)
         fold = self.request.GET.get("fold", "")
-        layout, folded = fold_layout(roots, fold, count_room=COUNT_ROOM)
+        arrows = self.request.GET.get("arrows", "") != "off"
+        keep = {} if arrows else {"arrows": "off"}
+        links = map_links(roots)
+        layout, folded = fold_layout(
+            roots, fold, keep=keep, count_room=COUNT_ROOM, links=links if arrows else ()
+        )
+        folds = ",".join(folded)
         context.update(
             roots=roots,
             layout=layout,
             folded=folded,
+            arrows=arrows,
+            has_links=bool(links),
+            drawn_kinds={arrow.kind for arrow in layout.arrows},
+            # The same folds, with the arrows switched; all unfolded, the arrows kept.
+            arrows_switch=map_address(folds, {"arrows": "off"} if arrows else {}),
+            unfold_all=map_address("", keep),
             # Drawn only when the page's content is not in the cache already.
             map_svg=partial(
                 render_svg, layout, svg_id="map", title=_("Topic map"), show_counts=True
             ),
-            # The map and its list follow from the topics, their counts and the folds.
-            content_key=content_key("map-page", [get_language(), fold, repr(roots)]),
+            # The map and its list follow from the topics (their names in this language,
+            # counts and relations), the folds and the switch.
+            content_key=content_key("map-page", [get_language(), fold, arrows, repr(roots)]),
             cache_seconds=settings.PAGE_CACHE_SECONDS,
         )
         return context
@@ -116,10 +132,12 @@ def note_map_freemind(request, slug):
 
 def find_topic(request):
     """The map's "find a topic" box without JavaScript: straight to the topic whose
-    name or alias was typed, else to the search for it."""
+    name, Chinese name or alias was typed, else to the search for it."""
     query = " ".join(request.GET.get("q", "").split())[:100]
     topic = (
-        Topic.objects.filter(Q(name__iexact=query) | Q(aliases__name__iexact=query))
+        Topic.objects.filter(
+            Q(name__iexact=query) | Q(name_zh__iexact=query) | Q(aliases__name__iexact=query)
+        )
         .only("slug")
         .first()
         if query
@@ -139,7 +157,7 @@ def _map_download(request, content: str, content_type: str, filename: str) -> Ht
 
 
 def map_opml(request):
-    roots = build_map(request.user)
+    roots = build_map(request.user, with_aliases=True, with_details=True)
     content = to_opml(roots, title=_("Python topics"), base_url=request.build_absolute_uri("/"))
     return _map_download(request, content, "text/x-opml; charset=utf-8", "python-topics.opml")
 
@@ -153,6 +171,6 @@ def map_freemind(request):
 
 
 def map_json(request):
-    roots = build_map(request.user)
+    roots = build_map(request.user, with_aliases=True, with_details=True)
     content = to_json(roots, base_url=request.build_absolute_uri("/"))
     return _map_download(request, content, "application/json", "python-topics.json")

@@ -84,11 +84,9 @@ class StudyMap:
 
 def prerequisite_pairs() -> list[tuple[int, int]]:
     """Every (topic, prerequisite) pair, in one query."""
-    return list(
-        TopicRelation.objects.filter(kind=TopicRelation.Kind.PREREQUISITE).values_list(
-            "topic_id", "other_id"
-        )
-    )
+    # Unordered: the relations' default order joins the topics to sort by name.
+    pairs = TopicRelation.objects.filter(kind=TopicRelation.Kind.PREREQUISITE).order_by()
+    return list(pairs.values_list("topic_id", "other_id"))
 
 
 def learning_paths(topics: Iterable[Topic], needs: Iterable[tuple[int, int]]) -> LearningPaths:

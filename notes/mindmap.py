@@ -195,6 +195,8 @@ class Arrow:
     bend_y: float
     x2: float
     y2: float
+    source_url: str = ""
+    target_url: str = ""
 
     @property
     def path(self) -> str:
@@ -266,6 +268,7 @@ def place_arrow(
     return Arrow(
         kind=kind, source=source.key, target=target.key,
         source_name=source.name, target_name=target.name,
+        source_url=source.url, target_url=target.url,
         x1=x1, y1=y1, bend_x=bend_x, bend_y=bend_y, x2=x2, y2=y2,
     )  # fmt: skip
 

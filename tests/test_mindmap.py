@@ -454,3 +454,29 @@ def test_finding_a_topic_knows_its_english_and_chinese_names_and_aliases(client,
         assert target == expected.get_absolute_url()
     datalist = client.get("/map/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert '<option value="Closure">' in datalist and '<option value="闭包">' in datalist
+
+
+def test_what_to_learn_first_is_also_a_list_of_sentences_with_links(client, related_topics):
+    content = client.get("/map/").content.decode()
+    relations = content[content.index('id="map-relations"') :]
+    relations = relations[: relations.index("</details>")]
+    assert (
+        '<a href="/topics/decorator/">Decorator</a> needs <a href="/topics/closure/">Closure</a>'
+        " first" in relations
+    )
+    assert (
+        '<a href="/topics/lambda/">Lambda</a> contrasts with <a href="/topics/closure/">Closure</a>'
+        in relations
+    )
+    assert 'id="map-relations"' not in client.get("/map/", {"arrows": "off"}).content.decode()
+
+
+def test_the_list_of_what_to_learn_first_escapes_names(client, db):
+    from notes.models import TopicRelation
+    from tests.factories import make_topic
+
+    first = make_topic("<b>Bold</b>")
+    then = make_topic("Then", parent=first)
+    TopicRelation.objects.create(topic=then, kind=TopicRelation.Kind.PREREQUISITE, other=first)
+    content = client.get("/map/").content.decode()
+    assert "&lt;b&gt;Bold&lt;/b&gt;</a> first" in content and "<b>Bold" not in content

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
@@ -55,6 +56,7 @@ def related_topics(
     *,
     limit: int,
     sample: int,
+    elsewhere: Collection[int] = (),
 ) -> list[Topic]:
     """What a topic page suggests reading next, as topics of ``tree``.
 
@@ -68,10 +70,11 @@ def related_topics(
 
     Each carries ``shared``: the notes of the sample that mention both (None for a named
     relation), and ``relation`` ("" when not named). The topic's parent and its own
-    subtopics are on the map beside the list already, so they are never suggested.
+    subtopics are on the map beside the list already, so they are never suggested, nor
+    are the topics ``elsewhere`` on the page (what to learn before it and next).
     Three queries at most, two when ``tree`` holds ``autolink``.
     """
-    shown = {topic.pk, *subtree}
+    shown = {topic.pk, *subtree, *elsewhere}
     if topic.parent_id is not None:
         shown.add(topic.parent_id)
     suggested: list[Topic] = []

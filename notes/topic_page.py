@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from .counts import count_field, subtree_field
 from .learning_paths import learning_paths, prerequisite_pairs
 from .mindmap import LOCAL_COLUMN_WIDTH, LOCAL_LABEL_ROOM, layout_tree
-from .models import Mention, Note, NoteQuerySet, Topic, TopicRelation, visible_note_filter
+from .models import Mention, Note, NoteQuerySet, Topic, visible_note_filter
 from .topic_map import MapNode
 
 # What a mention's card shows of its note.
@@ -22,10 +22,8 @@ MENTION_CARD_FIELDS = ("note__title", "note__slug", "note__status", "note__langu
 def topic_tree() -> dict[int, Topic]:
     """Every topic by pk, in one query (topics are a few hundred at most): a topic's
     path, parent, children and subtree, and its related topics, come from it."""
-    return {
-        topic.pk: topic
-        for topic in Topic.objects.defer("summary", "summary_html", "updated", "autolink")
-    }
+    summaries = ("summary", "summary_html", "summary_zh", "summary_zh_html")
+    return {topic.pk: topic for topic in Topic.objects.defer(*summaries, "updated")}
 
 
 def visible_mentions(topic: Topic, user) -> QuerySet[Mention]:
@@ -53,64 +51,6 @@ def children_of(topic: Topic, tree: dict[int, Topic], user) -> list[Topic]:
         # The ignore: set for the page on these objects only; Topic does not declare it.
         child.in_subtree = getattr(child, subtree_field(user))  # type: ignore[attr-defined]
     return children
-
-
-def related_topics(
-    topic: Topic,
-    tree: dict[int, Topic],
-    subtree: set[int],
-    user,
-    *,
-    limit: int,
-    sample: int,
-) -> list[Topic]:
-    """Topics named as related, then those most often mentioned in the same notes.
-
-    Co-mentions are counted over the ``sample`` notes that mention this topic most, so
-    a topic found in every note costs the same as one found in ten. The topic's
-    parent and children are on the map already, so they are not "related" too.
-    """
-    # Its own subtopics share its notes by nature: "related" means elsewhere on the map.
-    shown = {topic.parent_id, *subtree}
-    # Taken from the tree, like the others, so the page and its map see the same
-    # objects; named by hand, they have no count of notes in common.
-    named = TopicRelation.objects.filter(Q(topic=topic) | Q(other=topic)).values_list(
-        "topic_id", "other_id"
-    )
-    explicit = [
-        tree[pk]
-        for pair in named
-        for pk in pair
-        if pk != topic.pk and pk not in shown and pk in tree
-    ]
-    # The ignores, here and below: `shared` is set for the page on these objects only;
-    # Topic does not declare it.
-    for related in explicit:
-        related.shared = None  # type: ignore[attr-defined]
-    notes_here = (
-        visible_mentions(topic, user).order_by("-count", "-note_id").values("note")[:sample]
-    )
-    # Counted on the mention rows alone, grouped by topic id: joining the topic
-    # table to sort ties by name cost twice as much. Only the topics that can make
-    # the list (those counted at least as often as the last place) are fetched.
-    hidden = [pk for pk in shown if pk is not None] + [related.pk for related in explicit]
-    counted = sorted(
-        Mention.objects.filter(note__in=notes_here)
-        .exclude(topic_id__in=hidden)
-        .values_list("topic_id")
-        .annotate(shared=Count("pk"))
-        .order_by(),
-        key=lambda row: -row[1],
-    )
-    if len(counted) > limit:
-        last_place = counted[limit - 1][1]
-        counted = [row for row in counted if row[1] >= last_place]
-    shared = dict(counted)
-    co_mentioned = [tree[pk] for pk in shared if pk in tree]
-    for related in co_mentioned:
-        related.shared = shared[related.pk]  # type: ignore[attr-defined]
-    co_mentioned.sort(key=lambda related: (-shared[related.pk], related.name))
-    return explicit + co_mentioned[:limit]
 
 
 def notes_through_subtopics(

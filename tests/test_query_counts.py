@@ -27,8 +27,8 @@ PAGES = {
     "tag": ("/tags/python/", 4 + ESTIMATE),
     "all tags": ("/tags/", 2),
     "all categories": ("/categories/", 2),
-    "topic": ("/topics/gil/", 8),
-    "topic with subtopics": ("/topics/concurrency/", 9),
+    "topic": ("/topics/gil/", 9),
+    "topic with subtopics": ("/topics/concurrency/", 10),
     "map": ("/map/", 3),
     "map opml": ("/map.opml", 3),  # the topics with their relations, and their aliases
     "feed": ("/feeds/rss/", 2),
@@ -86,7 +86,7 @@ def test_cached_page_costs_one_query(client, page, django_assert_num_queries):
 LEARNING_PAGES = {
     "learn": ("/learn/", 7),
     "learn path": ("/learn/topic-{last}/", 7),
-    "topic with prerequisites": ("/topics/topic-{last}/", 8),
+    "topic with prerequisites": ("/topics/topic-{last}/", 9),
 }
 
 

@@ -166,6 +166,8 @@ def test_a_mention_card_carries_its_notes_language(client):
 
 
 def test_related_topics_rank_by_notes_in_common_and_show_the_number(client, small_map):
+    # Hashing is in two of the three notes, as often as chance would put it there
+    # (it is in two of the site's notes for readers): not a suggestion.
     make_topic("Hashing", aliases=["哈希"])
     make_note(body="GIL 和闭包。")
     make_note(body="GIL, 闭包 and 哈希.")
@@ -173,7 +175,7 @@ def test_related_topics_rank_by_notes_in_common_and_show_the_number(client, smal
     make_draft("Draft", body="GIL 哈希 哈希")
     response = client.get(reverse("notes:topic-detail", args=["gil"]))
     related = response.context["related"]
-    assert [(topic.name, topic.shared) for topic in related] == [("Closure", 3), ("Hashing", 2)]
+    assert [(topic.name, topic.shared) for topic in related] == [("Closure", 3), ("Thread", 0)]
     content = response.content.decode()
     assert (
         '<a href="/topics/closure/">Closure</a> <span class="count" title="notes in common">3'
@@ -187,11 +189,32 @@ def test_topics_named_as_related_come_first_without_a_count(client, small_map):
     make_note(body="GIL 和闭包。")
     response = client.get(reverse("notes:topic-detail", args=["gil"]))
     assert response.status_code == 200
-    assert [(topic.name, topic.shared) for topic in response.context["related"]] == [
-        ("Hashing", None), ("Closure", 1),
+    # Closure shares one note only: too few to suggest; Thread, a sibling, fills the list.
+    assert [(topic.name, topic.relation, topic.shared)
+            for topic in response.context["related"]] == [
+        ("Hashing", "see also", None), ("Thread", "", 0),
     ]  # fmt: skip
     content = response.content.decode()
-    assert '<a href="/topics/hashing/">Hashing</a></li>' in content
+    assert (
+        '<a href="/topics/hashing/">Hashing</a> <span class="meta relation">(see also)</span></li>'
+        in (content)
+    )
     # Related both ways: the other topic's page names this one.
     related = client.get(reverse("notes:topic-detail", args=["hashing"])).context["related"]
     assert [topic.name for topic in related][0] == "GIL"
+
+
+def test_a_topic_page_links_the_tags_that_name_it_and_keeps_prerequisites_out_of_related(
+    client, small_map
+):
+    TopicRelation.objects.create(topic=small_map["gil"], other=small_map["thread"],
+                                 kind="prerequisite")  # fmt: skip
+    make_note(body="GIL 和线程。", tags=["GIL"])
+    make_draft("Draft", body="GIL", tags=["全局解释器锁"])
+    response = client.get(reverse("notes:topic-detail", args=["gil"]))
+    content = response.content.decode()
+    assert '<a href="/tags/gil/">#GIL</a>' in content
+    assert "#全局解释器锁" not in content  # a tag of drafts only is not shown to readers
+    # Thread is "Before this", not "Related topics" too.
+    assert [topic.name for topic in response.context["before"]] == ["Thread"]
+    assert "Thread" not in [topic.name for topic in response.context["related"]]

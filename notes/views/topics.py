@@ -12,13 +12,14 @@ from ..caching import content_key
 from ..counts import count_field, subtree_field
 from ..mindmap_svg import render_svg
 from ..models import Topic, ancestors_of, descendant_ids
+from ..related_topics import related_topics
+from ..tag_topics import tags_for_topic
 from ..topic_page import (
     children_of,
     learning_around,
     local_map,
     mention_cards,
     notes_through_subtopics,
-    related_topics,
     topic_tree,
 )
 from .common import StoredCountMixin, VisibleNotesMixin
@@ -53,9 +54,6 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         own = self.stored_count()
         in_subtree = getattr(topic, subtree_field(user))
         children = children_of(topic, tree, user)
-        related = related_topics(
-            topic, tree, subtree, user, limit=self.related_limit, sample=self.co_mention_sample
-        )
         first_page = context["page_obj"].number == 1
         # "Also called": its name in the interface's other language, then its aliases,
         # leaving out the name the page is titled with.
@@ -65,6 +63,11 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
         if other_name.casefold() in {alias.name.casefold() for alias in aliases}:
             other_name = ""
         learning = learning_around(topic, tree, user)
+        # What to learn before it and next is listed on the page already.
+        related = related_topics(
+            topic, tree, subtree, user, limit=self.related_limit, sample=self.co_mention_sample,
+            elsewhere={other.pk for other in learning.before + learning.next},
+        )  # fmt: skip
         map_layout = local_map(
             topic, tree, children, user,
             before=learning.first[: self.local_map_linked],
@@ -77,6 +80,7 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             path=ancestors_of(topic, tree),
             children=children,
             related=related,
+            tags=tags_for_topic(topic, user),
             before=learning.before,
             next_topics=learning.next,
             local_map=map_layout,
@@ -116,7 +120,9 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             named(context["next_topics"], "notes"),
             context["other_name"], [alias.name for alias in context["aliases"]],
             named(context["path"]),
-            named(context["children"], "in_subtree"), named(context["related"], "shared"),
+            named(context["children"], "in_subtree"),
+            named(context["related"], "shared", "relation"),
+            [(tag.name, tag.slug) for tag in context["tags"]],
             context["own_count"], context["through_count"], page.number,
             page.paginator.num_pages,
             [(m.count, m.snippet, m.note.title, m.note.slug, m.note.status, m.note.lang)

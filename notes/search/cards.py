@@ -35,9 +35,7 @@ def topic_cards(keys: Sequence[int], count_field: str) -> list[Topic]:
         # Chinese one.
         shown = topic.display_name.casefold()
         others = [topic.name, *([topic.name_zh] if topic.name_zh else []), *aliases.get(key, [])]
-        topic.alias_names = list(
-            dict.fromkeys(name for name in others if name.casefold() != shown)
-        )
+        topic.alias_names = list(dict.fromkeys(name for name in others if name.casefold() != shown))
         topic.num_notes = getattr(topic, count_field)
         cards.append(topic)
     return cards

@@ -44,5 +44,8 @@ def test_compiled_catalogue_matches_the_po_file():
         if "msgid_plural" in entry:
             singular = catalogue.ngettext(entry["msgid"], entry["msgid_plural"], 1)
             assert singular == entry["msgstr[0]"], entry["msgid"]
+        elif "msgctxt" in entry:
+            translated = catalogue.pgettext(entry["msgctxt"], entry["msgid"])
+            assert translated == entry["msgstr"], entry["msgid"]
         else:
             assert catalogue.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]

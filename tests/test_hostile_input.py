@@ -231,3 +231,20 @@ def test_export_writes_hostile_names_as_quoted_yaml(tmp_path: Path, hostile_worl
     assert front["title"] == hostile_world["note"].title
     assert f"tag{SHORT}" in front["tags"]
     assert Note.objects.filter(title=front["title"]).exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/notes/note/abc/history/",
+        "/admin/notes/note/abc/history/1/",
+        "/admin/notes/note/{note}/history/abc/",
+        "/admin/notes/topic/abc/history/",
+        "/admin/notes/topic/abc/history/1/",
+        "/admin/notes/topic/{topic}/history/abc/",
+    ],
+)
+def test_history_addresses_with_text_for_a_number_are_not_found(admin_client, url):
+    note, topic = make_note(), make_topic("GIL")
+    response = admin_client.get(url.format(note=note.pk, topic=topic.pk))
+    assert response.status_code == 404

@@ -191,6 +191,8 @@ class NoteAdmin(SimpleHistoryAdmin):
         # simple-history lets anyone who may view a note's history open this form, and
         # its POST saves the version: reverting is a change, bringing back a deleted
         # note an addition, whatever the method.
+        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+            raise Http404  # simple-history would look the text up as a number
         if Note.objects.filter(pk=object_id).exists():
             allowed = self.has_change_permission(request)
         else:
@@ -418,9 +420,16 @@ class TopicAdmin(SimpleHistoryAdmin):
     def alias_list(self, topic: Topic) -> str:
         return ", ".join(alias.name for alias in topic.aliases.all())
 
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404  # simple-history would look the text up as a number
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # As for notes: the form's POST saves the version, so reverting is a change,
         # and bringing back a deleted topic an addition.
+        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+            raise Http404
         if Topic.objects.filter(pk=object_id).exists():
             allowed = self.has_change_permission(request)
         else:

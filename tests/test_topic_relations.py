@@ -204,3 +204,6 @@ def test_editing_a_topic_keeps_a_version_in_its_history(admin_client):
     versions = admin_client.get(reverse("admin:notes_topic_history", args=[topic.pk]))
     assert versions.status_code == 200
     assert topic.history.count() == 2
+    page = versions.content.decode()
+    assert '<span class="changed-fields">Summary</span>: — → One thread at a time.' in page
+    assert "style=" not in page  # the Content-Security-Policy blocks inline styles

@@ -412,6 +412,8 @@ class TopicAdmin(SimpleHistoryAdmin):
     fields = ["name", "name_zh", "slug", "parent", "position", "autolink", "summary",
               "summary_zh", "needed_by"]  # fmt: skip
     readonly_fields = ["needed_by"]
+    object_history_template = "admin/notes/topic/object_history.html"
+    object_history_list_template = "admin/notes/topic/object_history_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("parent").prefetch_related("aliases")

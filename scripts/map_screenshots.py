@@ -58,18 +58,18 @@ def main() -> None:
             server.wait(timeout=10)
 
 
-def _shoot(base: str, out: Path) -> None:
+def _shoot(base: str, out: Path, *, pages=PAGES, shots=SHOTS) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for suffix, width, language in SHOTS:
+        for suffix, width, language in shots:
             context = browser.new_context(
                 viewport={"width": width, "height": 900}, has_touch=width < 500
             )
             context.add_cookies([{"name": "django_language", "value": language, "url": base}])
             page = context.new_page()
-            for name, path in PAGES.items():
+            for name, path in pages.items():
                 page.goto(base + path)
                 page.wait_for_load_state("load")
                 page.wait_for_timeout(200)

@@ -6,6 +6,7 @@ environment variables; the embedded defaults give a safe local set-up
 """
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -255,6 +256,14 @@ TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 
 # Notes on each page of a list.
 NOTES_PER_PAGE = int(env("NOTES_PER_PAGE", "20"))
+# The Python version whose documentation notes link to ("3.13"); by default the
+# version the site runs on.
+PYTHON_DOCS_VERSION = env("PYTHON_DOCS_VERSION", f"3.{sys.version_info.minor}")
+# Where that documentation lives; {version} is replaced by the version above.
+PYTHON_DOCS_URL = env("PYTHON_DOCS_URL", "https://docs.python.org/{version}/")
+# Debian's python3-doc package installs the documentation's Sphinx inventory here;
+# `load_python_docs` and scripts/run.sh read it when it is present.
+PYTHON_DOCS_INVENTORY = env("PYTHON_DOCS_INVENTORY", "/usr/share/doc/python3/html/objects.inv")
 # Live previews in the admin render at most this many at a time on one machine (keep
 # it below the number of worker processes, so readers always find one free), one per
 # user.

@@ -410,7 +410,7 @@ class TopicAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["parent"]
     inlines = [TopicAliasInline, TopicRelationInline]
     fields = ["name", "name_zh", "slug", "parent", "position", "autolink", "summary",
-              "summary_zh", "needed_by"]  # fmt: skip
+              "summary_zh", "docs", "needed_by"]  # fmt: skip
     readonly_fields = ["needed_by"]
     object_history_template = "admin/notes/topic/object_history.html"
     object_history_list_template = "admin/notes/topic/object_history_list.html"

@@ -32,6 +32,7 @@ from .topics import (
     localised,
 )
 from .links import NoteLink
+from .python_docs import PythonObject
 from .slug_aliases import NoteSlugAlias
 from .content_version import ContentVersion
 
@@ -51,6 +52,7 @@ __all__ = [
     "NoteLink",
     "NoteQuerySet",
     "NoteSlugAlias",
+    "PythonObject",
     "Tag",
     "TaggedNote",
     "Topic",

@@ -242,6 +242,10 @@ class Note(models.Model):  # type: ignore[django-manager-missing]
         _("excerpt"), blank=True, help_text=_("Left blank, the start of the body is shown.")
     )
     auto_excerpt = models.TextField(editable=False, blank=True)
+    # The Python code blocks that do not parse, found at each rendering, for staff:
+    # [{"block": 3, "line": 4, "message": "...", "python2": true}, ...]; None when every
+    # block parses (nullable, so that adding it rewrote no table).
+    code_problems = models.JSONField(null=True, blank=True, default=None, editable=False)
     category = models.ForeignKey(
         Category,
         verbose_name=_("category"),
@@ -281,7 +285,13 @@ class Note(models.Model):  # type: ignore[django-manager-missing]
     objects = NoteQuerySet.as_manager()
     # Every change is kept; the rendering is derived from the body, so it is not.
     history = HistoricalRecords(
-        excluded_fields=["body_html", "headings", "auto_excerpt", "text_language"],
+        excluded_fields=[
+            "body_html",
+            "headings",
+            "auto_excerpt",
+            "text_language",
+            "code_problems",
+        ],
         bases=[NoteHistoryExtras],
         cascade_delete_history=False,
         history_manager=NoteHistoryManager,

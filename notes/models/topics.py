@@ -89,6 +89,15 @@ class Topic(NamedTreeNode):
         help_text=_("Markdown, shown in a Chinese interface; left blank, the summary is."),
     )  # fmt: skip
     summary_zh_html = models.TextField(editable=False, blank=True)
+    docs = models.TextField(
+        _("Python documentation"), blank=True,
+        help_text=_(
+            "Pages of the Python documentation to link from the topic's page, one per "
+            "line: a name the documentation indexes (gc, object.__hash__, "
+            "threading.Lock, or a glossary term such as “term: global interpreter "
+            "lock”), or a page's address."
+        ),
+    )  # fmt: skip
     position = models.PositiveIntegerField(
         _("position"), default=0, help_text=_("Order among its siblings on the map.")
     )

@@ -52,6 +52,7 @@ def _topic_attributes(node: MapNode, names: dict[int, str]) -> dict[str, str]:
         "summary": node.summary,
         "summary_zh": node.summary_zh,
         "autolink": "" if node.autolink else "false",
+        "docs": join_names(node.docs),
     }
     attributes.update({key: join_names(others) for key, others in _related(node, names).items()})
     return {key: xml_safe(value) for key, value in attributes.items() if value}
@@ -128,6 +129,7 @@ def to_json(roots: list[MapNode], *, base_url: str = "") -> str:
             "summary": node.summary,
             "summary_zh": node.summary_zh,
             "autolink": node.autolink,
+            "docs": node.docs,
             **_related(node, names),
             "children": [as_dict(child) for child in node.children],
         }

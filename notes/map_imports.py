@@ -116,6 +116,7 @@ def _entries(parent: ET.Element, where: str, depth: int) -> list[dict[str, objec
             "summary": outline.get("summary") or "",
             "summary_zh": outline.get("summary_zh") or "",
             "autolink": autolink == "true",
+            "docs": split_names(outline.get("docs") or ""),
         }
         for key in RELATION_KEYS:
             entry[key] = split_names(outline.get(key) or "")

@@ -42,6 +42,8 @@ class MapNode:
     summary: str = ""
     summary_zh: str = ""
     autolink: bool = True
+    # The topic's references into the Python documentation, one per line of Topic.docs.
+    docs: list[str] = field(default_factory=list)
     whole_word: list[str] = field(default_factory=list)  # aliases found as whole words only
     # (kind, key of the other topic): this topic needs the other first, and so on.
     relations: list[tuple[str, int]] = field(default_factory=list)

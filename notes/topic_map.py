@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from .control_characters import validate_visible_name
 from .counts import count_field, subtree_field
+from .docs_references import docs_lines, reference_problem
 from .map_imports import MAX_DEPTH, TopicMapError
 from .mindmap import MapNode, walk_map
 from .models import Topic, TopicAlias, TopicRelation, localised
@@ -54,6 +55,18 @@ def _checked_name(value: object, what: str) -> str:
 NAME_LENGTH = 100  # Topic.name, Topic.name_zh and TopicAlias.name
 
 
+def _checked_docs(value: object, name: str) -> list[str]:
+    try:
+        references = docs_lines(value)
+    except ValueError:
+        raise TopicMapError(f"the docs of {name} are not a list of references") from None
+    for reference in references:
+        problem = reference_problem(reference)
+        if problem:
+            raise TopicMapError(f"the docs of {name} name {reference!r}: {problem}")
+    return references
+
+
 def _load_entries(
     entries: object,
     parent: Topic | None,
@@ -78,6 +91,7 @@ def _load_entries(
                 "summary": str(entry.get("summary") or ""),
                 "summary_zh": str(entry.get("summary_zh") or ""),
                 "autolink": bool(entry.get("autolink", True)),
+                "docs": "\n".join(_checked_docs(entry.get("docs") or [], name)),
             },
         )
         aliases = entry.get("aliases") or []
@@ -134,7 +148,7 @@ def build_map(user, *, with_aliases: bool = False, with_details: bool = False) -
     fields = ["pk", "name", "name_zh", "slug", "parent_id", count_field(user),
               subtree_field(user), "relations__kind", "relations__other_id"]  # fmt: skip
     if with_details:
-        fields += ["summary", "summary_zh", "autolink"]
+        fields += ["summary", "summary_zh", "autolink", "docs"]
     nodes: dict[int, MapNode] = {}
     parents: dict[int, int | None] = {}
     # One row per relation of a topic (one for a topic with none): no query more per kind.
@@ -163,7 +177,8 @@ def build_map(user, *, with_aliases: bool = False, with_details: bool = False) -
                 name_zh=name_zh,
             )
             if details:
-                node.summary, node.summary_zh, node.autolink = details
+                node.summary, node.summary_zh, node.autolink, docs = details
+                node.docs = docs_lines(docs)
             parents[pk] = parent_id
         if kind is not None:
             node.relations.append((kind, other))

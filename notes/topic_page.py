@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 
 from .counts import count_field, subtree_field
+from .docs_references import DocsLink, IndexEntry, docs_lines, docs_links, lookup_names
 from .learning_paths import learning_paths, prerequisite_pairs
 from .mindmap import LOCAL_COLUMN_WIDTH, LOCAL_LABEL_ROOM, layout_tree
-from .models import Mention, Note, NoteQuerySet, Topic, visible_note_filter
+from .models import Mention, Note, NoteQuerySet, PythonObject, Topic, visible_note_filter
 from .topic_map import MapNode
 
 # What a mention's card shows of its note.
@@ -154,3 +156,17 @@ def local_map(
         column_width=LOCAL_COLUMN_WIDTH,
         label_room=LOCAL_LABEL_ROOM,
     )
+
+
+def topic_docs_links(topic: Topic) -> list[DocsLink]:
+    """The links of the topic's references into the Python documentation, for the
+    site's Python version; the index is read for those names only (one query)."""
+    references = docs_lines(topic.docs)
+    if not references:
+        return []
+    index = {
+        entry.name: IndexEntry(entry.path, entry.role, entry.signature, entry.summary)
+        for entry in PythonObject.objects.filter(name__in=lookup_names(references))
+    }
+    base_url = settings.PYTHON_DOCS_URL.format(version=settings.PYTHON_DOCS_VERSION)
+    return docs_links(references, index, base_url)

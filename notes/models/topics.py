@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..control_characters import html_with_terminal_colours, validate_visible_name
+from ..docs_references import docs_lines, reference_problem
 from ..learning_order import prerequisite_loop
 from ..linking import LinkTarget, TopicMatcher, link_html
 from ..markdown import render_markdown
@@ -163,6 +164,15 @@ class Topic(NamedTreeNode):
         if sits_below_itself(self):
             raise ValidationError({"parent": _("A topic cannot sit below itself.")})
         validate_visible_name(self.name, field="name")
+        self.docs = "\n".join(docs_lines(self.docs or ""))
+        for reference in docs_lines(self.docs):
+            if reference_problem(reference):
+                message = gettext(
+                    "“%(line)s” is not a name the Python documentation indexes (gc, "
+                    "object.__hash__), a glossary term (term: hashable), a page of the "
+                    "documentation (library/gc.html) or an https:// address."
+                )
+                raise ValidationError({"docs": message % {"line": reference}})
         clash = TopicAlias.objects.filter(name__iexact=self.name.strip())
         if self.pk is not None:
             clash = clash.exclude(topic=self)

@@ -20,6 +20,7 @@ from ..topic_page import (
     local_map,
     mention_cards,
     notes_through_subtopics,
+    topic_docs_links,
     topic_tree,
 )
 from .common import StoredCountMixin, VisibleNotesMixin
@@ -81,6 +82,7 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             children=children,
             related=related,
             tags=tags_for_topic(topic, user),
+            docs_links=topic_docs_links(topic),
             before=learning.before,
             next_topics=learning.next,
             local_map=map_layout,
@@ -123,6 +125,7 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             named(context["children"], "in_subtree"),
             named(context["related"], "shared", "relation"),
             [(tag.name, tag.slug) for tag in context["tags"]],
+            [(link.label, link.url, link.card) for link in context["docs_links"]],
             context["own_count"], context["through_count"], page.number,
             page.paginator.num_pages,
             [(m.count, m.snippet, m.note.title, m.note.slug, m.note.status, m.note.lang)

@@ -27,6 +27,7 @@ from taggit.managers import TaggableManager
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
 
+from ..code_check import code_problems
 from ..control_characters import validate_visible_name, without_control_characters
 from ..language import CHINESE, ENGLISH
 from ..linking import (
@@ -338,7 +339,7 @@ class Note(models.Model):  # type: ignore[django-manager-missing]
         if update_fields is not None:
             kwargs["update_fields"] = {
                 *update_fields, "slug", "body_html", "headings", "auto_excerpt", "updated",
-                "version", "text_language",
+                "version", "text_language", "code_problems",
             }  # fmt: skip
         title_changed = self._loaded_title is not None and self._loaded_title != self.title
         slug_changed = self._loaded_slug is not None and self._loaded_slug != self.slug
@@ -441,6 +442,8 @@ class Note(models.Model):  # type: ignore[django-manager-missing]
         self.headings = prepared.headings
         self.auto_excerpt = prepared.excerpt
         self.text_language = prepared.language
+        # For staff: the Python blocks that do not parse (None when all do).
+        self.code_problems = code_problems(prepared.html)
         # Not a field: handed to the search index, which would otherwise make it again.
         self.plain_text = prepared.text
         return prepared.links

@@ -69,6 +69,21 @@ class WrittenDateGuessFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CodeProblemsFilter(admin.SimpleListFilter):
+    """Notes with a Python code block that does not parse (notes.code_check)."""
+
+    title = _("code")
+    parameter_name = "code"
+
+    def lookups(self, request, model_admin):
+        return [("fails", _("Does not parse")), ("parses", _("Parses"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"fails", "parses"}:
+            return queryset.filter(code_problems__isnull=self.value() == "parses")
+        return queryset
+
+
 # Not `from django import forms`: in this package, `forms` is the module .forms.
 class WrittenDateForm(Form):
     """The day given to the notes chosen in the list (the "Set written date" action)."""
@@ -89,8 +104,8 @@ class NoteAdmin(SimpleHistoryAdmin):
     form = NoteAdminForm
     object_history_template = "admin/notes/note/object_history.html"
     object_history_list_template = "admin/notes/note/object_history_list.html"
-    list_display = ["title", "category", "status", "written", "updated"]
-    list_filter = ["status", WrittenDateGuessFilter, "category", "tags"]
+    list_display = ["title", "category", "status", "written", "updated", "code_check"]
+    list_filter = ["status", WrittenDateGuessFilter, CodeProblemsFilter, "category", "tags"]
     list_select_related = ["category"]
     search_fields = ["title", "body", "slug"]
     date_hierarchy = "created"
@@ -206,6 +221,12 @@ class NoteAdmin(SimpleHistoryAdmin):
         extra_context = {**chrome_notice_context(self, request, object_id), **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The Python blocks of the stored note that do not parse: for staff, on this page
+        # only (the note's own page never says so).
+        context["code_problems"] = (obj.code_problems if obj is not None else None) or []
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             "has_import_permission": self.has_import_permission(request),
@@ -258,6 +279,19 @@ class NoteAdmin(SimpleHistoryAdmin):
         if not note.created_is_guess:
             return str(shown)
         return format_html('{} <em class="date-guess">({})</em>', shown, gettext("a guess"))
+
+    @admin.display(description=_("code"))
+    def code_check(self, note: Note) -> str:
+        """Nothing for a note whose Python parses; how many blocks do not, for one whose
+        Python does not (its change page lists them)."""
+        if not note.code_problems:
+            return ""
+        count = len({problem.get("block") for problem in note.code_problems})
+        return format_html(
+            '<strong class="code-problem">{}</strong>',
+            ngettext("%(count)d block does not parse", "%(count)d blocks do not parse", count)
+            % {"count": count},
+        )
 
     def save_model(self, request, obj, form, change):
         if "created" in form.changed_data:

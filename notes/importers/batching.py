@@ -322,6 +322,7 @@ class NoteImporter:
             title=note.title,
             slug=note.slug,
             warnings=warnings,
+            code_problems=list(note.code_problems or []),
             date=timezone.localdate(note.created) if dated else None,
             date_source=date_source if dated else None,
         )

@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from .parsed import DateSource
 
@@ -42,6 +43,9 @@ class ImportResult:
     date: dt.date | None = None
     date_source: DateSource | None = None
     warnings: list[str] = field(default_factory=list)
+    # The note's Python blocks that do not parse (Note.code_problems): reported, never
+    # a reason to refuse the file; the note is saved as written.
+    code_problems: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def failed(cls, label: str, reason: str) -> ImportResult:
@@ -61,6 +65,14 @@ class ImportResult:
             if self.details:
                 line += f" ({'; '.join(self.details)})"
         return line
+
+    @property
+    def code_lines(self) -> list[str]:
+        """One line for each code block that does not parse: "code block 3 does not
+        parse as Python 3: ... at line 4 ..."."""
+        return [
+            f"code block {problem['block']} {problem['message']}" for problem in self.code_problems
+        ]
 
     @property
     def details(self) -> list[str]:
@@ -95,6 +107,11 @@ class ImportReport:
     @property
     def failed(self) -> list[ImportResult]:
         return [result for result in self.results if result.outcome is Outcome.FAILED]
+
+    @property
+    def with_code_problems(self) -> list[ImportResult]:
+        """The notes written whose Python does not parse."""
+        return [result for result in self.results if result.code_problems]
 
     def summary(self) -> str:
         """``created: 3, updated: 0, unchanged: 2, failed: 1``, and what was ignored."""

@@ -118,6 +118,12 @@ class Command(BaseCommand):
         if bar:
             bar.finish()
         self.stdout.write(report.summary())
+        unparsed = len(report.with_code_problems)
+        if unparsed:
+            self.stdout.write(
+                f"{unparsed} note{'s have' if unparsed > 1 else ' has'} Python code that does "
+                "not parse (listed above); saved as written."
+            )
         failed = len(report.failed)
         if failed:
             raise CommandError(f"{failed} file{'s' if failed > 1 else ''} could not be imported.")
@@ -132,6 +138,8 @@ class Command(BaseCommand):
         failed = result.outcome is Outcome.FAILED
         lines = [(result.describe(dry_run=dry_run), failed)]
         lines += [(f"  warning: {warning}", False) for warning in result.warnings]
+        # The note is saved as written; its Python that does not parse is named, not refused.
+        lines += [(f"  {line}", False) for line in result.code_lines]
         return lines
 
 

@@ -20,18 +20,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rerender",
             action="store_true",
-            help="First render every note's body again (its HTML, headings, links and "
-            "automatic excerpt), after the renderer changed. Makes no new versions.",
+            help="First render every note's body again (its HTML, headings, links, "
+            "automatic excerpt and the Python code that does not parse), after the renderer "
+            "changed. Makes no new versions.",
         )
 
     def handle(self, *args, **options):
         if options["rerender"]:
             # By chunks of ids rather than one open cursor: each note is written as it goes.
             ids = list(Note.objects.order_by("pk").values_list("pk", flat=True))
-            rendered = sum(
-                relink_notes(Note.objects.filter(pk__in=ids[start : start + 200]).order_by("pk"))
-                for start in range(0, len(ids), 200)
-            )
+            rendered = sum(rerender(ids[start : start + 200]) for start in range(0, len(ids), 200))
             self.stdout.write(f"Rendered {rendered} notes again.")
         with transaction.atomic():
             recount_everything()
@@ -43,3 +41,14 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Recounted tags, categories and topics; indexed {indexed} notes.")
         )
+
+
+def rerender(ids: list[int]) -> int:
+    """Render these notes again (Note.refresh_rendering, through relink_notes) and store
+    what the rendering found, the Python blocks that do not parse included."""
+    notes = list(Note.objects.filter(pk__in=ids).order_by("pk"))
+    count = relink_notes(notes)
+    # relink_notes stores the HTML, headings and links; the code check of the same
+    # rendering is stored here, so that notes saved before it existed get theirs.
+    Note.objects.bulk_update(notes, ["code_problems"], batch_size=200)
+    return count

@@ -58,8 +58,34 @@ class DeadlineCheckingFormatter(_HtmlFormatter):
     """Pygments' HTML formatter, checking the rendering's deadline as it goes: a code
     block of megabytes takes seconds to highlight."""
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        # Codehilite passes the fence's language as `lang_str` ("language-python"); with
+        # `mark_language` (set in EXTENSION_CONFIGS below) it becomes the class of
+        # <code>, so static/notes/code-blocks.js knows which blocks are Python.
+        language = str(options.get("lang_str", "")) if options.get("mark_language") else ""
+        # Plain text (a fence without a language) stays a bare <code>.
+        plain = language in {"", "language-", "language-text"}
+        self.language_class = "" if plain else html.escape(language)
+
     def format(self, tokensource: Iterable[tuple[Any, str]], outfile: Any) -> None:
         super().format(_checking_deadline(tokensource), outfile)
+
+    def wrap(self, source: Any) -> Any:
+        wrapped = super().wrap(source)  # type: ignore[no-untyped-call]
+        if not self.language_class:
+            return wrapped
+        return _with_code_class(wrapped, self.language_class)
+
+
+def _with_code_class(
+    wrapped: Iterable[tuple[int, str]], css_class: str
+) -> Iterator[tuple[int, str]]:
+    marked = False
+    for kind, value in wrapped:
+        if not marked and kind == 0 and value == "<code>":
+            value, marked = f'<code class="{css_class}">', True
+        yield kind, value
 
 
 def code_formatter(**options: object) -> DeadlineCheckingFormatter:
@@ -93,6 +119,8 @@ EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
         "css_class": "highlight",
         "guess_lang": False,
         "pygments_formatter": code_formatter,
+        # Passed on to the formatter: <code class="language-python">.
+        "mark_language": True,
     },
     "markdown.extensions.toc": {
         # The default slugify drops every non-ASCII character, leaving Chinese headings
@@ -175,6 +203,12 @@ _CJK_SOFT_BREAK = re.compile(f"([{_CJK}](?:</?[a-z][^<>]*>)*)\n(?=(?:<[a-z][^<>]
 # makes Python-Markdown escape the whole tag as text.
 _STRAY_SLASH_IN_TAG = re.compile(r"""(<[a-zA-Z][^<>]*?["'])/\s+(?=[a-zA-Z])""")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+# ```python no-run: the author's word that the block is not to be run in the browser.
+# Python-Markdown takes only one word after a fence, so it becomes {.python .no-run}, a
+# class on the block's <div>.
+_NO_RUN_FENCE = re.compile(
+    r"^([ \t]{0,3}(?:`{3,}|~{3,}))[ \t]*\.?([\w#+-][\w#.+-]*)[ \t]+no-run[ \t]*$"
+)
 
 
 @dataclass(frozen=True)
@@ -188,7 +222,7 @@ def normalize_source(text: str) -> str:
 
     ``##Heading`` gains its missing space; ``#!/usr/bin/python`` and
     ``# -*- coding: utf-8 -*-`` are escaped, so they stay text; a stray ``/`` inside
-    an HTML tag goes.
+    an HTML tag goes; a fence's ``python no-run`` becomes ``{.python .no-run}``.
     """
     out: list[str] = []
     fence: str | None = None
@@ -196,6 +230,8 @@ def normalize_source(text: str) -> str:
         match = _FENCE.match(line)
         if fence is None and match:
             fence = match.group(1)[0] * len(match.group(1))
+            body = line.rstrip("\r\n")
+            line = _NO_RUN_FENCE.sub(r"\1{.\2 .no-run}", body) + line[len(body) :]
         elif fence is not None and match and match.group(1).startswith(fence):
             fence = None
         elif fence is None:

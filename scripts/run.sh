@@ -14,6 +14,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
+bash scripts/static_deps.sh
 
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py load_sample_content

@@ -39,6 +39,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"
+bash scripts/static_deps.sh
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -113,7 +113,11 @@ AXES_CLIENT_IP_CALLABLE = "config.client_address.client_ip"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        # 'wasm-unsafe-eval' lets Pyodide compile its WebAssembly (a note's Run button,
+        # static/notes/run-worker.js); plain eval() stays refused.
+        "script-src": [SELF, "'wasm-unsafe-eval'"],
+        # The worker that runs Pyodide comes from this site's static files only.
+        "worker-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:", "https:", "http:"],
         "font-src": [SELF],

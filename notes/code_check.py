@@ -114,9 +114,9 @@ def _syntax_error(source: str) -> tuple[int, str] | None:
             warnings.simplefilter("ignore")
             ast.parse(source)
     except SyntaxError as error:
-        return max(error.lineno or 1, 1), str(error.msg)
-    except ValueError:  # a NUL character
-        return 1, "a NUL character"
+        return max(error.lineno or 1, 1), str(error.msg).rstrip(".")
+    except ValueError as error:  # a NUL character, on some versions
+        return 1, str(error)
     except (MemoryError, RecursionError):
         return None
     return None

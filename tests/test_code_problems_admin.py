@@ -138,3 +138,24 @@ def test_recount_notes_rerender_fills_the_problems_of_notes_stored_before():
     assert note.code_problems is not None
     assert note.code_problems[0]["block"] == 2
     assert note.history.count() == versions
+
+
+def test_notes_rendered_by_the_import_workers_get_their_problems_too(tmp_path, monkeypatch):
+    from notes import importers
+    from notes.importers import workers
+
+    for index in range(3):
+        (tmp_path / f"n{index}.md").write_text(OLD_PYTHON.replace("Old", f"Old {index}"))
+    prepared = []
+    real_import_one = importers.NoteImporter.import_one
+
+    def spy(self, item, ready=None):
+        prepared.append(ready is not None and ready.rendered is not None)
+        return real_import_one(self, item, ready)
+
+    monkeypatch.setattr(importers.NoteImporter, "import_one", spy)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 2)
+    report = importers.import_paths([tmp_path])
+    assert prepared == [True] * 3
+    assert len(report.with_code_problems) == 3
+    assert all(note.code_problems[0]["python2"] for note in Note.objects.all())

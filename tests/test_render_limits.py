@@ -73,7 +73,9 @@ def test_adversarial_bodies_render_in_time_growing_linearly(name):
     render_seconds(make(1024))  # warm up
     small = render_seconds(make(small_kb * 1024), runs=3)
     large = render_seconds(make(large_kb * 1024), runs=2)
-    assert large < render_limits.DEFAULT_BUDGET_SECONDS
+    # Four times the text takes less than eight times as long: a ceiling measured in
+    # the same run, since the machine may be busy. bench/render_adversarial.py prints
+    # the seconds themselves against the render budget.
     assert large < 8 * max(small, 0.005), (name, small, large)
 
 

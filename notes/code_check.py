@@ -70,7 +70,12 @@ def check_block(code: str) -> Problem | None:
         return None
     if _is_shell_or_output(lines):
         return None
-    return _problem(lines, *found)
+    problem = _problem(lines, *found)
+    if not problem.python2 and not any(_is_statement(line) for line in lines):
+        # A program's output fenced as Python ("Process (876) start..."): no line of it
+        # is a statement, an assignment or a call.
+        return None
+    return problem
 
 
 def _check_session(lines: list[str]) -> Problem | None:
@@ -102,6 +107,36 @@ def _is_shell_or_output(lines: list[str]) -> bool:
     meaningful = [line for line in lines if line.strip()]
     return any(_SHELL.match(line) for line in meaningful) or (
         bool(meaningful) and meaningful[0].strip().startswith(_TRACEBACK)
+    )
+
+
+# What only code begins a line with, even code that does not parse: a keyword that
+# starts a statement, or an assignment.
+_STATEMENT_START = re.compile(
+    r"(?:def|class|if|elif|else|for|while|with|try|except|finally|import|from|return|yield"
+    r"|raise|assert|del|global|nonlocal|async|await|pass|break|continue|print|exec)\b"
+    r"|[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)"
+)
+
+
+def _is_statement(line: str) -> bool:
+    """Does ``line`` alone parse as a statement, a call or the head of a block, as code
+    does, rather than as a bare value (``[1, 2]``, ``hello``) as output may?"""
+    stripped = line.strip()
+    if not stripped or stripped.startswith("#"):
+        return False
+    if _STATEMENT_START.match(stripped):
+        return True
+    source = stripped + " pass" if stripped.endswith(":") else stripped
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return any(
+        not isinstance(node, ast.Expr) or isinstance(node.value, (ast.Call, ast.Await))
+        for node in tree.body
     )
 
 

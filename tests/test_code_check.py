@@ -80,6 +80,7 @@ def test_long_literals_are_quoted_shortened():
 
 def test_a_session_is_checked_prompt_by_prompt_and_its_output_ignored():
     session = (
+        "... a continuation before any prompt is output\n"
         ">>> for i in range(2):\n"
         "...     print(i)\n"
         "...\n"
@@ -115,6 +116,23 @@ def test_a_session_statement_continued_over_prompts_is_read_whole():
 )
 def test_shell_sessions_and_tracebacks_are_not_reported(block):
     assert check_block(block) is None
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "Process (876) start...\nI (876) just created a child process (877).",
+        "[1, 2, 3]\n\nhello world",
+        "<__main__.Foo object at 0x7f0>",
+    ],
+)
+def test_a_programs_output_fenced_as_python_is_not_reported(output):
+    assert check_block(output) is None
+
+
+@pytest.mark.parametrize("code", ["x =", "if x\n    y", "total = f(1\nprint(total)\noops oops"])
+def test_broken_code_is_not_taken_for_output(code):
+    assert check_block(code) is not None
 
 
 def test_ipython_magics_are_not_mistakes():
@@ -196,7 +214,7 @@ def test_without_a_language_class_python_is_told_by_its_highlighting():
     body = (
         fenced("python", "print 'x'")
         + "\n"
-        + fenced("js", "var x = 1;\nlet y <> 2")
+        + fenced("js", "x = 1;\nvar y = 2;")
         + "\n"
         + fenced("bash", "$ ls\nfoo bar")
         + "\n"

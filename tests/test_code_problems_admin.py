@@ -7,10 +7,13 @@ import io
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from notes import importers
+from notes.importers import workers
 from notes.models import Note
 from tests.factories import make_note, make_user
 
@@ -55,8 +58,6 @@ def test_the_change_page_of_a_note_whose_code_parses_has_no_box(staff_client):
 
 
 def test_staff_who_may_only_view_notes_see_the_problems_too(client):
-    from django.contrib.auth.models import Permission
-
     user = make_user(staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_note"))
     client.force_login(user)
@@ -141,9 +142,6 @@ def test_recount_notes_rerender_fills_the_problems_of_notes_stored_before():
 
 
 def test_notes_rendered_by_the_import_workers_get_their_problems_too(tmp_path, monkeypatch):
-    from notes import importers
-    from notes.importers import workers
-
     for index in range(3):
         (tmp_path / f"n{index}.md").write_text(OLD_PYTHON.replace("Old", f"Old {index}"))
     prepared = []

@@ -167,12 +167,12 @@ class Topic(NamedTreeNode):
         self.docs = "\n".join(docs_lines(self.docs or ""))
         for reference in docs_lines(self.docs):
             if reference_problem(reference):
-                message = gettext(
+                refusal = gettext(
                     "“%(line)s” is not a name the Python documentation indexes (gc, "
                     "object.__hash__), a glossary term (term: hashable), a page of the "
                     "documentation (library/gc.html) or an https:// address."
                 )
-                raise ValidationError({"docs": message % {"line": reference}})
+                raise ValidationError({"docs": refusal % {"line": reference}})
         clash = TopicAlias.objects.filter(name__iexact=self.name.strip())
         if self.pk is not None:
             clash = clash.exclude(topic=self)

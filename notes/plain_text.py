@@ -303,11 +303,20 @@ def _render(text: str, deadline: Deadline) -> RenderedMarkdown:
     anchors: dict[str, int] = {}
     headings: list[tuple[int, str, str]] = []
     parts: list[str] = []
-    formatter = code_formatter(cssclass="highlight", wrapcode=True)
+    # The code found is Python, or an interactive session of it: its <code> says which,
+    # as a fenced block's does (the code check and the Copy and Run buttons read it).
+    formatters = {
+        kind: code_formatter(
+            cssclass="highlight", wrapcode=True, mark_language=True, lang_str=language
+        )
+        for kind, language in (("session", "language-pycon"), ("code", "language-python"))
+    }
     for number, (paragraph, code) in enumerate(pieces):
         deadline.check()
         if paragraph.kind == CODE:
-            lexer = PythonConsoleLexer() if code.kind == "session" else PythonLexer()
+            session = code.kind == "session"
+            lexer = PythonConsoleLexer() if session else PythonLexer()
+            formatter = formatters["session" if session else "code"]
             parts.append(highlight(textwrap.dedent("".join(code.lines)), lexer, formatter))
             continue
         if paragraph.kind == OUTPUT:

@@ -494,3 +494,10 @@ def test_seed_002s_opml_export_holds_its_subjects_with_their_points_under_them(s
     assert set(SUBJECTS_002) <= set(subjects)
     for point, subject in POINTS_002.items():
         assert point in [outline.get("text") for outline in subjects[subject]], point
+
+
+def test_code_found_says_it_is_python_or_a_python_session():
+    html = render_plain_text("Example:\n\n    def f(x):\n        return x\n").html
+    assert '<code class="language-python">' in html
+    session = render_plain_text("Try it:\n\n>>> 1 + 1\n2\n").html
+    assert '<code class="language-pycon">' in session

@@ -160,6 +160,7 @@
       if (message.refused === "needs") sentence = fill(words.needs, message.what);
       finish(run, sentence, message);
     } else if (message.type === "failed") {
+      console.error(`Python could not be loaded: ${message.message}`);
       stopWorker();
       finish(run, words.loadFailed);
     }

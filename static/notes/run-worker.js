@@ -143,6 +143,12 @@ const load = async (indexURL) => {
   return pyodide.globals.get("notes_run");
 };
 
+// Refused by the site's Content-Security-Policy, Pyodide would wait forever.
+self.addEventListener("securitypolicyviolation", (event) => {
+  python = null;
+  self.postMessage({ type: "failed", id: current, message: `${event.violatedDirective} refused ${event.blockedURI}` });
+});
+
 self.addEventListener("message", async (event) => {
   const message = event.data;
   if (message.type !== "run") return;

@@ -18,6 +18,8 @@ from .linking import LinkResult, LinkTarget, TopicMatcher, link_html
 from .markdown import RenderedMarkdown, excerpt_of, plain_text, prose_text, render_markdown
 from .note_map import same_words
 from .plain_text import render_plain_text
+from .python_links import link_python_docs
+from .python_names import PythonIndex
 from .render_limits import Deadline, nested_too_deep
 
 MARKDOWN = "markdown"
@@ -57,12 +59,16 @@ def render_note(
     title: str = "",
     every_section: bool = False,
     budget: float | None = None,
+    python_docs: PythonIndex | None = None,
 ) -> RenderedNote:
     """``title`` names the note's main topic (linked nowhere in it); ``every_section``
     links each topic at its first mention in every section instead of once.
 
     Raises ``RenderRefused`` (a sentence for the note's author) when rendering and
     linking would take more than ``budget`` seconds (``DEFAULT_BUDGET_SECONDS``).
+
+    ``python_docs``, the Python documentation's index, links the names of code and
+    inline code to it, and PEPs to peps.python.org; without it (or empty) nothing is.
     """
     deadline = Deadline(budget)
     try:
@@ -76,6 +82,8 @@ def render_note(
             main_topic=main.key if main else None,
             deadline=deadline,
         )
+        if python_docs:
+            links.html = link_python_docs(links.html, python_docs, deadline=deadline)
     except RecursionError:
         raise nested_too_deep() from None
     text = plain_text(links.html)

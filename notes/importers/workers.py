@@ -17,6 +17,7 @@ from django.conf import settings
 
 from ..linking import explicit_link_titles
 from ..note_rendering import RenderedNote, render_note
+from ..python_docs import python_docs_index
 from ..render_limits import RenderRefused
 from . import limits
 from .collection import NoteInput
@@ -41,7 +42,8 @@ class PreparedFile:
     rendered: RenderedNote | None = None
 
 
-# Handed to the worker processes by fork: the matcher and the hashes already stored.
+# Handed to the worker processes by fork: the matcher, the Python documentation's index
+# and the hashes already stored.
 _worker_state: dict[str, Any] = {}
 
 
@@ -69,6 +71,7 @@ def _prepare_file(job: tuple[str, str, int]) -> PreparedFile | None:
                 parsed.body, _worker_state["matcher"], format=parsed.format, title=parsed.title,
                 every_section=bool(parsed.link_every_section),
                 budget=settings.RENDER_BUDGET_SECONDS,
+                python_docs=_worker_state["python_docs"],
             )  # fmt: skip
     return PreparedFile(digest, parsed, rendered)
 
@@ -113,6 +116,8 @@ def prepared_in_parallel(
         yield [None] * len(items)
         return
     _worker_state["matcher"] = matcher
+    # Read here, before the fork: the children never touch the database.
+    _worker_state["python_docs"] = python_docs_index()
     _worker_state["trim_clipping"] = trim_clipping
     _worker_state["written_date"] = written_date
     _worker_state["known"] = {source: digest for source, (_, digest) in known_sources().items()}

@@ -108,8 +108,10 @@
   let runs = 0;
   const runButtons = [];
 
+  // aria-disabled rather than disabled: the pressed button keeps the keyboard's focus.
+  // A press during a run does nothing (run() returns at once).
   const setRunning = (isRunning) => {
-    runButtons.forEach((button) => { button.disabled = isRunning; });
+    runButtons.forEach((button) => button.setAttribute("aria-disabled", String(isRunning)));
   };
 
   const finish = (run, sentence, outcome) => {

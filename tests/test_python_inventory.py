@@ -10,7 +10,6 @@ import sphobjinv as soi
 from django.core.management import CommandError, call_command
 
 from notes.models import PythonObject
-from notes.python_docs import python_docs_index, replace_python_docs
 from notes.python_inventory import (
     InventoryError,
     describe,
@@ -160,7 +159,7 @@ def test_command_reads_the_interpreter_without_the_default_inventory(settings, t
 
 @pytest.mark.django_db
 def test_command_if_empty_leaves_a_loaded_index_alone(inventory_file, capsys):
-    replace_python_docs(
+    PythonObject.objects.replace_all(
         [PythonEntry("len", "py:function", "library/functions.html#len")], "inventory"
     )
     call_command("load_python_docs", str(inventory_file), "--if-empty")
@@ -170,14 +169,14 @@ def test_command_if_empty_leaves_a_loaded_index_alone(inventory_file, capsys):
 
 @pytest.mark.django_db
 def test_index_is_read_again_only_when_the_table_changes(django_assert_num_queries):
-    replace_python_docs(
+    PythonObject.objects.replace_all(
         [PythonEntry("len", "py:function", "library/functions.html#len")], "inventory"
     )
-    first = python_docs_index()
+    first = PythonObject.objects.index()
     with django_assert_num_queries(1):  # the version, not the rows
-        assert python_docs_index() is first
-    replace_python_docs(
+        assert PythonObject.objects.index() is first
+    PythonObject.objects.replace_all(
         [PythonEntry("dict", "py:class", "library/stdtypes.html#dict")], "inventory"
     )
-    assert python_docs_index().get("dict") is not None
-    assert python_docs_index().get("len") is None
+    assert PythonObject.objects.index().get("dict") is not None
+    assert PythonObject.objects.index().get("len") is None

@@ -9,10 +9,11 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from notes.linking import LinkTarget, TopicMatcher
+from notes.models import PythonObject
 from notes.note_rendering import render_note
-from notes.python_docs import replace_python_docs
 from notes.python_links import card_text, link_python_docs
 from notes.python_names import PythonEntry, PythonIndex
 from tests.factories import make_note, make_topic
@@ -144,7 +145,7 @@ def test_unhighlighted_block_is_linked_inside_its_text():
 @pytest.mark.django_db
 def test_saved_notes_link_with_the_stored_index(settings):
     settings.PYTHON_DOCS_VERSION = "3.12"
-    replace_python_docs(ENTRIES, "inventory")
+    PythonObject.objects.replace_all(ENTRIES, "inventory")
     note = make_note(body=NOTE)
     assert 'href="https://docs.python.org/3.12/library/functools.html#functools.lru_cache"' in (
         note.body_html
@@ -169,7 +170,7 @@ def test_note_page_queries_are_the_same_with_an_index(client):
         return len(queries)
 
     before = page_queries()
-    replace_python_docs(ENTRIES, "inventory")
+    PythonObject.objects.replace_all(ENTRIES, "inventory")
     note.save()
     assert "pydoc" in note.body_html
     cache.clear()
@@ -182,7 +183,7 @@ def test_imports_link_the_same_in_worker_processes_and_in_order(tmp_path, monkey
     from notes.importers import workers
     from notes.models import Note
 
-    replace_python_docs(ENTRIES, "inventory")
+    PythonObject.objects.replace_all(ENTRIES, "inventory")
     for number in range(4):
         (tmp_path / f"n{number}.md").write_text(f"# Note {number}\n\n{NOTE}", encoding="utf-8")
     monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 2)
@@ -239,7 +240,16 @@ def test_rerendering_stored_notes_links_them_with_a_new_index():
 
     note = make_note(body=NOTE)
     assert "pydoc" not in note.body_html
-    replace_python_docs(ENTRIES, "inventory")
+    PythonObject.objects.replace_all(ENTRIES, "inventory")
     call_command("recount_notes", "--rerender", stdout=io.StringIO())
     note.refresh_from_db()
     assert 'class="pydoc"' in note.body_html and "peps.python.org" in note.body_html
+
+
+@pytest.mark.django_db
+def test_the_admins_live_preview_links_python_names_as_the_saved_note_will(staff_client):
+    PythonObject.objects.replace_all(ENTRIES, "inventory")
+    response = staff_client.post(
+        reverse("admin:notes_note_preview"), {"body": "Call `gc.disable()` first."}
+    )
+    assert 'class="pydoc" href="https://docs.python.org/' in response.json()["html"]

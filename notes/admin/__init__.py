@@ -22,7 +22,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag as TaggitDefaultTag
 
 from ..linking import explicit_link_titles
-from ..models import Category, Note, NoteLink, Tag, Topic, TopicAlias, TopicRelation
+from ..models import (
+    Category,
+    Note,
+    NoteLink,
+    PythonObject,
+    Tag,
+    Topic,
+    TopicAlias,
+    TopicRelation,
+)
 from ..note_rendering import render_note
 from ..preview_slots import NoSlot, at_low_priority, preview_slot
 from ..render_limits import RenderRefused
@@ -409,6 +418,7 @@ def _rendered_preview(request: HttpRequest) -> JsonResponse:
         notes_by_title=Note.objects.link_targets_by_title(wanted) if wanted else None,
         format=note.format,
         budget=settings.RENDER_BUDGET_SECONDS,
+        python_docs=PythonObject.objects.index(),
     )
     try:
         note.refresh_rendering(prepared=at_low_priority(render))

@@ -16,8 +16,8 @@ from typing import Any
 from django.conf import settings
 
 from ..linking import explicit_link_titles
+from ..models import PythonObject
 from ..note_rendering import RenderedNote, render_note
-from ..python_docs import python_docs_index
 from ..render_limits import RenderRefused
 from . import limits
 from .collection import NoteInput
@@ -117,7 +117,7 @@ def prepared_in_parallel(
         return
     _worker_state["matcher"] = matcher
     # Read here, before the fork: the children never touch the database.
-    _worker_state["python_docs"] = python_docs_index()
+    _worker_state["python_docs"] = PythonObject.objects.index()
     _worker_state["trim_clipping"] = trim_clipping
     _worker_state["written_date"] = written_date
     _worker_state["known"] = {source: digest for source, (_, digest) in known_sources().items()}

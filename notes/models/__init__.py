@@ -12,6 +12,7 @@ from .trees import (
     subtree_totals,
 )
 from .categories import Category
+from .python_docs import PythonObject
 from .tags import Tag, TaggedNote, attach_tags
 from .notes import (
     HistoricalNote,
@@ -32,7 +33,6 @@ from .topics import (
     localised,
 )
 from .links import NoteLink
-from .python_docs import PythonObject
 from .slug_aliases import NoteSlugAlias
 from .content_version import ContentVersion
 

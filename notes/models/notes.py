@@ -41,11 +41,11 @@ from ..linking import (
 from ..note_map import number_code_blocks
 from ..note_rendering import MARKDOWN, PLAIN_TEXT, RenderedNote, render_note
 from ..planner_statistics import estimated_rows
-from ..python_docs import python_docs_index
 from ..render_limits import RenderRefused
 from .categories import Category
 from .events import links_may_have_moved, mentions_stored
 from .links import NoteLink
+from .python_docs import PythonObject
 from .slug_aliases import NoteSlugAlias
 from .tags import Tag, TaggedNote
 from .topics import Mention, Topic
@@ -424,7 +424,7 @@ class Note(models.Model):  # type: ignore[django-manager-missing]
                 title=self.title,
                 every_section=self.link_every_section,
                 budget=settings.RENDER_BUDGET_SECONDS,
-                python_docs=python_docs_index(),
+                python_docs=PythonObject.objects.index(),
             )
         except RenderRefused as refused:
             raise ValidationError({"body": gettext(refused.message) % refused.params}) from None

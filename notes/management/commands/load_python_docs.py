@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from notes.python_docs import python_docs_count, replace_python_docs
+from notes.models import PythonObject
 from notes.python_inventory import (
     InventoryError,
     interpreter_entries,
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path=None, interpreter=False, if_empty=False, **options):
-        if if_empty and python_docs_count():
+        if if_empty and PythonObject.objects.exists():
             self.stdout.write("The Python documentation's index is already loaded.")
             return
         entries: list[PythonEntry]
@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 entries, source = interpreter_entries(), "interpreter"
             else:
                 entries = with_interpreter_details(entries)
-        count = replace_python_docs(entries, source)
+        count = PythonObject.objects.replace_all(entries, source)
         where = (
             f"the inventory {path or settings.PYTHON_DOCS_INVENTORY}"
             if source == "inventory"

@@ -17,10 +17,11 @@ fi
 bash scripts/static_deps.sh
 
 .venv/bin/python manage.py migrate --noinput -v 0
-.venv/bin/python manage.py load_sample_content
 # The Python documentation's index that notes link to, on the first run only: read from
-# python3-doc's objects.inv when it is installed, else from this interpreter.
+# python3-doc's objects.inv when it is installed, else from this interpreter. Before the
+# starter notes, so that they are rendered with their links.
 .venv/bin/python manage.py load_python_docs --if-empty
+.venv/bin/python manage.py load_sample_content
 .venv/bin/python manage.py ensure_local_admin
 
 echo

@@ -19,6 +19,7 @@ from notes.python_inventory import (
     with_interpreter_details,
 )
 from notes.python_names import PythonEntry
+from tests.factories import make_note
 
 
 def write_inventory(path, objects):
@@ -134,6 +135,16 @@ def test_command_loads_the_inventory_and_says_from_where(inventory_file, capsys)
     stored = PythonObject.objects.get(name="functools.lru_cache")
     assert stored.source == PythonObject.Source.INVENTORY
     assert stored.summary.startswith("Least-recently-used")
+    assert "recount_notes --rerender" not in out  # no note was stored before
+
+
+@pytest.mark.django_db
+def test_command_says_how_notes_stored_before_get_their_links(inventory_file, capsys):
+    make_note(body="`gc.disable()`")
+    call_command("load_python_docs", str(inventory_file))
+    assert "`manage.py recount_notes --rerender` links the notes stored before" in (
+        capsys.readouterr().out
+    )
 
 
 @pytest.mark.django_db

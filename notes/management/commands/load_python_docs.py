@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from notes.models import PythonObject
+from notes.models import Note, PythonObject
 from notes.python_inventory import (
     InventoryError,
     interpreter_entries,
@@ -69,3 +69,9 @@ class Command(BaseCommand):
             else "the running interpreter"
         )
         self.stdout.write(f"Loaded {count} entries of the Python documentation from {where}.")
+        if Note.objects.exists():
+            # Stored notes keep the links they were rendered with.
+            self.stdout.write(
+                "Notes link to it as they are saved; `manage.py recount_notes --rerender` "
+                "links the notes stored before."
+            )

@@ -303,10 +303,12 @@ def layout_tree(
     next_row = 0
     max_depth = 0
     seen: set[int] = set()
+    order: dict[int, int] = {}  # each node's place in the tree read top to bottom
 
     def place(node: MapNode, depth: int) -> PlacedNode:
         nonlocal next_row, max_depth
         seen.add(node.key)
+        order[node.key] = len(order)
         max_depth = max(max_depth, depth)
         is_folded = node.key in folded and bool(node.children)
         placed_children: list[PlacedNode] = []
@@ -357,9 +359,9 @@ def layout_tree(
         place(root, 0)
     width = 2 * MARGIN + 12 + max_depth * column_width + label_room
     height = 2 * MARGIN + max(next_row, 1) * ROW_HEIGHT
-    # Parents are placed after their children: draw them in reading order, and the
-    # page's own topic last, so that nothing is drawn over it.
-    nodes.sort(key=lambda node: (node.current, node.depth, node.y))
+    # Parents are placed after their children: put them back in the tree's order, each
+    # parent before its children, which is the order Tab follows through the drawing.
+    nodes.sort(key=lambda node: order[node.key])
     placed_by_key = {node.key: node for node in nodes}
     arrows: list[Arrow] = []
     for kind, source, target in dict.fromkeys(links):

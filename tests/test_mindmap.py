@@ -101,6 +101,7 @@ def test_json_export_nests_children():
         "summary": "",
         "summary_zh": "",
         "autolink": True,
+        "docs": [],
         "needs": [],
         "see_also": [],
         "contrasts": [],
@@ -116,12 +117,28 @@ def test_folded_nodes_hide_their_children_and_say_so():
     assert not by_key[1].folded
 
 
-def test_the_current_node_is_drawn_last_with_its_label_above_it():
+def test_the_current_node_keeps_its_place_in_the_tree_and_is_drawn_again_on_top():
     layout = layout_tree(tree(), current_key=2)
-    assert layout.nodes[-1].key == 2
-    current = layout.nodes[-1]
+    assert [node.key for node in layout.nodes] == [1, 2, 3, 4, 5]
+    current = layout.nodes[1]
     assert current.label_above and current.label_y < current.y - current.radius
     assert current.label_x == current.x
+    nodes = ET.fromstring(render_svg(layout, svg_id="m", title="M")).find(
+        f"{SVG}g[@class='mindmap-nodes']"
+    )
+    last = list(nodes)[-1]
+    assert last.get("class") == "node depth-1 node-current node-on-top"
+    assert last.get("aria-hidden") == "true" and last.find(f"{SVG}a") is None
+    assert last.find(f"{SVG}text").text == "Concurrency"
+    link = nodes.find(f"{SVG}g[@id='m-2']/{SVG}a[@class='node-link']")
+    assert link.get("aria-current") == "page"
+
+
+def test_nodes_come_in_the_order_of_the_tree_each_parent_before_its_children():
+    # Tab follows the drawing's order: Python, its first branch all through, then the next.
+    assert [node.key for node in layout_tree(tree()).nodes] == [1, 2, 3, 4, 5]
+    folded = layout_tree(tree(), folded=frozenset({2}))
+    assert [node.key for node in folded.nodes] == [1, 2, 5]
 
 
 def test_a_node_seen_twice_is_drawn_once():
@@ -480,3 +497,95 @@ def test_the_list_of_what_to_learn_first_escapes_names(client, db):
     TopicRelation.objects.create(topic=then, kind=TopicRelation.Kind.PREREQUISITE, other=first)
     content = client.get("/map/").content.decode()
     assert "&lt;b&gt;Bold&lt;/b&gt;</a> first" in content and "<b>Bold" not in content
+
+
+def node_links(svg) -> dict[str, ET.Element]:
+    """The link of each node, by the slug at the end of its address."""
+    root = ET.fromstring(svg)
+    return {
+        link.get("href").strip("/").split("/")[-1]: link
+        for link in root.iter(f"{SVG}a")
+        if link.get("class") == "node-link"
+    }
+
+
+def test_a_map_of_links_is_a_named_group_and_not_an_image():
+    svg = render_svg(fold_layout(tree(), "")[0], svg_id="map", title="Topic map")
+    root = ET.fromstring(svg)
+    assert root.get("role") == "group"
+    assert 'role="img"' not in svg
+    assert root.get("aria-labelledby") == "map-title"
+    assert root.find(f"{SVG}title").get("id") == "map-title"
+    assert root.find(f"{SVG}title").text == "Topic map"
+    description = root.find(f"{SVG}desc")
+    assert root.get("aria-describedby") == description.get("id") == "map-desc"
+    assert "Tab" in description.text and "folds or unfolds" in description.text
+    # A map without fold controls does not speak of them.
+    plain = ET.fromstring(render_svg(layout_tree(tree()), svg_id="m", title="M"))
+    assert "folds" not in plain.find(f"{SVG}desc").text
+
+
+def test_node_links_are_named_with_the_whole_name_and_the_notes_counted():
+    roots = [
+        MapNode(1, "Garbage collection", "gc", "/topics/gc/", notes=5, children=[
+            MapNode(2, "Reference counting", "rc", "/topics/rc/", notes=1),
+            MapNode(3, "Generations of a very long name that is cut", "gen", "/topics/gen/",
+                    notes=2, subtree_notes=8),
+        ], subtree_notes=14),
+    ]  # fmt: skip
+    links = node_links(render_svg(layout_tree(roots), svg_id="m", title="M", show_counts=True))
+    names = {slug: link.find(f"{SVG}title").text for slug, link in links.items()}
+    assert names == {
+        "gc": "Garbage collection, 5 notes, 9 more through its subtopics",
+        "rc": "Reference counting, 1 note",
+        "gen": "Generations of a very long name that is cut, 2 notes, 6 more through its subtopics",
+    }
+    # What is drawn stays short: the label, and "2+6" after it.
+    text = links["gen"].find(f"{SVG}text")
+    assert text.text.endswith("…") and text.find(f"{SVG}tspan").text == "2+6"
+
+
+def test_fold_controls_say_what_they_do_and_whether_the_branch_is_open():
+    layout, _ = fold_layout(related_tree(), "closure")
+    root = ET.fromstring(render_svg(layout, svg_id="map", title="M"))
+    toggles = {
+        toggle.find(f"{SVG}title").text: toggle
+        for toggle in root.iter(f"{SVG}a")
+        if toggle.get("class") == "node-toggle"
+    }
+    assert set(toggles) == {"Fold Functions", "Unfold Closure"}
+    assert toggles["Fold Functions"].get("aria-expanded") == "true"
+    unfold = toggles["Unfold Closure"]
+    assert unfold.get("aria-expanded") == "false"
+    # A plain link (folding works without JavaScript) whose address ends on itself, so
+    # that the page opens again with it focused; its "+" is drawn, not read.
+    closure_key = next(node.key for node in layout.nodes if node.slug == "closure")
+    assert unfold.get("href") == f"?#map-{closure_key}-fold"
+    assert unfold.get("id") == f"map-{closure_key}-fold"
+    assert unfold.find(f"{SVG}text").get("aria-hidden") == "true"
+
+
+def test_each_node_reads_its_link_then_its_fold_control_then_its_children():
+    layout, _ = fold_layout(related_tree(), "")
+    root = ET.fromstring(render_svg(layout, svg_id="map", title="M", show_counts=True))
+    focusable = [link.get("href") for link in root.iter(f"{SVG}a") if link.get("tabindex") != "-1"]
+    assert focusable == [
+        "/topics/functions/", "?fold=functions#map-1-fold",
+        "/topics/closure/", "?fold=closure#map-2-fold",
+        "/topics/decorator/",
+        "/topics/generator/",
+    ]  # fmt: skip
+
+
+def test_branches_and_arrows_are_hidden_from_screen_readers():
+    roots = related_tree()
+    root = ET.fromstring(render_svg(layout_tree(roots, links=map_links(roots)), svg_id="m",
+                                    title="M"))  # fmt: skip
+    groups = {group.get("class"): group for group in root.findall(f"{SVG}g")}
+    assert groups["mindmap-edges"].get("aria-hidden") == "true"
+    assert groups["mindmap-arrows"].get("aria-hidden") == "true"
+    assert groups["mindmap-nodes"].get("aria-hidden") is None
+    # Every circle is inside a link: none is a shape of its own for a screen reader.
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for circle in root.iter(f"{SVG}circle"):
+        assert parents[circle].tag == f"{SVG}a"

@@ -363,3 +363,25 @@ def test_seed_000s_page_and_contents_do_not_repeat_its_title(seeds):
     rendered = render_note(parsed.body, TopicMatcher([]), title=parsed.title)
     assert parsed.title not in [text for _, _, text in rendered.headings]
     assert f"{parsed.title}<a" not in rendered.html
+
+
+@pytest.mark.django_db
+def test_a_note_maps_nodes_are_named_by_their_text_and_reached_once_each(client):
+    make_topic("GIL")
+    note = make_note("Threads", body="## Why\n\n- The GIL again\n- more\n")
+    content = client.get(reverse("notes:note-map", args=[note.slug])).content.decode()
+    svg = ET.fromstring(content[content.index("<svg") : content.index("</svg>") + 6])
+    assert svg.get("role") == "group" and 'role="img"' not in content
+    assert svg.find(f"{SVG}title").text == "Threads as a map"
+    reached = [
+        (link.get("aria-label") or link.findtext(f"{SVG}title") or "".join(link.itertext()))
+        for link in svg.iter(f"{SVG}a")
+        if link.get("tabindex") != "-1" and link.get("class") != "node-toggle"
+    ]
+    assert reached == ["Threads", "Why", "The GIL again", "GIL", "more"]
+    # The rest of "The GIL again" leads where its first piece does, for the mouse only.
+    hidden = [link for link in svg.iter(f"{SVG}a") if link.get("tabindex") == "-1"]
+    assert hidden and all(link.get("aria-hidden") == "true" for link in hidden)
+    toggles = [link for link in svg.iter(f"{SVG}a") if link.get("class") == "node-toggle"]
+    assert {toggle.findtext(f"{SVG}title") for toggle in toggles} == {"Fold Threads", "Fold Why"}
+    assert all(toggle.get("aria-expanded") == "true" for toggle in toggles)

@@ -59,6 +59,18 @@ document.querySelectorAll("[data-pan-zoom]").forEach((frame) => {
     apply();
   };
 
+  // Keyboard: a node reached by Tab outside the part of the map shown is brought into
+  // view at once (no animated panning, whatever the reader's motion settings).
+  const inView = (x, y) => x >= view.x && x <= view.x + view.width && y >= view.y && y <= view.y + view.height;
+  svg.addEventListener("focusin", (event) => {
+    const node = event.target.closest(".node");
+    if (!node) return;
+    const x = parseFloat(node.dataset.x), y = parseFloat(node.dataset.y);
+    if (!inView(x, y)) centreOn(x, y);
+    frame.scrollTop = 0;
+    frame.scrollLeft = 0;
+  });
+
   frame.addEventListener("wheel", (event) => {
     event.preventDefault();
     const point = toSvgPoint(event.clientX, event.clientY);
@@ -127,7 +139,7 @@ document.querySelectorAll("[data-pan-zoom]").forEach((frame) => {
     form.addEventListener("submit", (event) => {
       const wanted = input.value.trim().toLocaleLowerCase();
       if (!wanted) { event.preventDefault(); return; }
-      const nodes = [...svg.querySelectorAll(".node")];
+      const nodes = [...svg.querySelectorAll(".node[data-names]")];
       const names = (node) => node.dataset.names.toLocaleLowerCase().split("|");
       const found = nodes.find((node) => names(node).includes(wanted))
         || nodes.find((node) => names(node).some((name) => name.includes(wanted)));

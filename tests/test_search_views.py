@@ -191,7 +191,10 @@ class TestSearchBoxAndLinks:
         response = client.get(url)
         assert response.status_code == 200
         content = response.content.decode()
-        assert '<form class="site-search" action="/search/" method="get" role="search">' in content
+        assert (
+            '<form class="site-search" action="/search/" method="get" role="search" '
+            'aria-label="Search the notes">'
+        ) in content
         assert '<label class="visually-hidden" for="site-search-q">' in content
 
     def test_the_not_found_page_has_the_search_box(self, client):

@@ -40,6 +40,11 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"
 bash scripts/static_deps.sh
+# axe-core, a devDependency, for the accessibility tests (tests/test_accessibility.py
+# skip without it). static_deps.sh installs the site's packages only.
+if command -v npm >/dev/null 2>&1; then
+  npm ci --include=dev --no-audit --no-fund --loglevel=error >/dev/null
+fi
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -1,7 +1,7 @@
 """Laying out a tree (the topic map, or a note's outline) as a left-to-right mind map.
 
-Pure geometry: the tree goes in, positioned nodes and edges come out, and a
-template draws them as SVG (so every name is escaped by the template engine).
+Pure geometry: the tree goes in, positioned nodes and edges come out, in the tree's
+order, and ``mindmap_svg`` draws them as SVG (escaping every name).
 """
 
 from __future__ import annotations

@@ -138,8 +138,20 @@ def audit(page, url: str, exclude: tuple[str, ...] = ()) -> list[dict]:
 
 def check(page, base: str, pages: dict[str, str], label: str, exclude=()) -> None:
     failing: list[str] = []
+    language = next(
+        cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "django_language"
+    )
     for name, path in pages.items():
-        for violation in audit(page, base + path, exclude):
+        violations = audit(page, base + path, exclude)
+        # axe checks that <html> has a valid lang and that the skip link's target exists;
+        # these check that the lang is the interface's and the skip link comes first.
+        chrome = page.evaluate(
+            """() => ({lang: document.documentElement.lang,
+                       first: document.querySelector('body a[href]').getAttribute('href'),
+                       main: document.querySelectorAll('main#main').length})"""
+        )
+        assert chrome == {"lang": language, "first": "#main", "main": 1}, f"{label} {name}"
+        for violation in violations:
             targets = [json.dumps(node["target"]) for node in violation["nodes"][:5]]
             line = (
                 f"{label} {name} ({path}): {violation['impact']} {violation['id']}: "

@@ -463,9 +463,10 @@ def test_outline_rules_take_time_growing_linearly_with_the_note():
 
     def seconds(kilobytes: int) -> float:
         body = unit * (kilobytes * 1024 // len(unit))
-        started = time.perf_counter()
+        # This process's CPU time: what other processes on the machine do is not counted.
+        started = time.process_time()
         render_plain_text(body, Deadline(60))
-        return time.perf_counter() - started
+        return time.process_time() - started
 
     seconds(1)
     small = min(seconds(16) for _ in range(3))

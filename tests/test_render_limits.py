@@ -60,9 +60,10 @@ SIZES_KB = {"headings in one block": (4, 16)}
 def render_seconds(body: str, runs: int = 1) -> float:
     best = float("inf")
     for _ in range(runs):
-        started = time.perf_counter()
+        # This process's CPU time: what other processes on the machine do is not counted.
+        started = time.process_time()
         render_note(body, MATCHER, budget=60)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best
 
 
@@ -224,9 +225,10 @@ def test_plain_text_anchors_for_repeated_sections_are_the_same_found_faster():
 
 def test_plain_text_with_thousands_of_repeated_sections_renders_in_linear_time():
     def seconds(count: int) -> float:
-        started = time.perf_counter()
+        # This process's CPU time: what other processes on the machine do is not counted.
+        started = time.process_time()
         render_note(">v0.1 多进程\n正文\n\n" * count, MATCHER, format=PLAIN_TEXT, budget=60)
-        return time.perf_counter() - started
+        return time.process_time() - started
 
     seconds(200)
     short = min(seconds(1000) for _ in range(2))

@@ -1,6 +1,7 @@
 """The admin page where staff upload notes and read the per-file report."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -279,3 +280,14 @@ def test_an_uploaded_notes_first_version_names_the_staff_member_who_uploaded_it(
     assert (version.history_type, version.history_user, version.tag_names) == (
         "+", uploader, "Python, 闭包",
     )  # fmt: skip
+
+
+def test_a_refused_field_is_tied_to_its_sentence_for_screen_readers(staff_client):
+    response = staff_client.post(URL, {"status": "draft", "date": "2014-13-45"})
+    page = response.content.decode()
+    for field in ("files", "date"):
+        assert f'aria-describedby="id_{field}' in page
+        described = re.search(rf'<input[^>]*id="id_{field}"[^>]*>', page).group()
+        assert 'aria-invalid="true"' in described
+        assert f"id_{field}_error" in described
+        assert f'<ul class="errorlist" id="id_{field}_error">' in page

@@ -57,12 +57,12 @@ def test_an_admin_edit_shows_at_once_on_note_tag_topic_and_home(reader, admin_cl
 
 def test_publishing_a_note_updates_the_map_counts(reader, site):
     map_url = reverse("notes:map")
-    assert "GIL: 1 note" in reader.get(map_url).content.decode()
+    assert "GIL, 1 note" in reader.get(map_url).content.decode()
     draft = make_note("Second", body="全局解释器锁", status=Note.Status.DRAFT)
-    assert "GIL: 1 note" in reader.get(map_url).content.decode()
+    assert "GIL, 1 note" in reader.get(map_url).content.decode()
     draft.status = Note.Status.PUBLISHED
     draft.save()
-    assert "GIL: 2 notes" in reader.get(map_url).content.decode()
+    assert "GIL, 2 notes" in reader.get(map_url).content.decode()
 
 
 def test_a_new_alias_relinks_cached_note_pages(reader, site, django_capture_on_commit_callbacks):

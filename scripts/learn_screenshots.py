@@ -12,14 +12,7 @@ change it).
 
 from __future__ import annotations
 
-import argparse
-import os
-import subprocess
-import tempfile
-from pathlib import Path
-
-from map_screenshots import _shoot
-from seed_screenshots import ROOT, _manage, _wait_for
+import map_screenshots
 
 PAGES = {
     "learn": "/learn/",
@@ -36,30 +29,7 @@ SHOTS = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("seeds", nargs="?", default=str(ROOT.parent / "shared" / "seeds"))
-    parser.add_argument("--port", type=int, default=8767)
-    parser.add_argument("--out", default=str(ROOT / "docs" / "learn"))
-    options = parser.parse_args()
-    out = Path(options.out)
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "DJANGO_SQLITE_PATH": str(Path(folder) / "db.sqlite3")}
-        env.pop("DATABASE_URL", None)
-        for command in [("migrate", "-v", "0"), ("load_sample_content",),
-                        ("import_notes", options.seeds, "--status", "published")]:  # fmt: skip
-            _manage(*command, env=env, stdout=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{options.port}"
-        server = _manage(
-            "runserver", "--noreload", f"127.0.0.1:{options.port}", env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, background=True,
-        )  # fmt: skip
-        try:
-            _wait_for(base + "/healthz")
-            _shoot(base, out, pages=PAGES, shots=SHOTS)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    map_screenshots.main(pages=PAGES, shots=SHOTS, port=8767, out="learn")
 
 
 if __name__ == "__main__":

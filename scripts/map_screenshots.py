@@ -31,11 +31,13 @@ PAGES = {
 SHOTS = [("desktop-en", 1280, "en"), ("phone-zh", 390, "zh-hans")]
 
 
-def main() -> None:
+def main(*, pages=PAGES, shots=SHOTS, port: int = 8766, out: str = "maps") -> None:
+    """Serve the starter content and the seeds, and save ``pages`` at each of ``shots``
+    in docs/``out`` (the other screenshot scripts call it with theirs)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("seeds", nargs="?", default=str(ROOT.parent / "shared" / "seeds"))
-    parser.add_argument("--port", type=int, default=8766)
-    parser.add_argument("--out", default=str(ROOT / "docs" / "maps"))
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument("--out", default=str(ROOT / "docs" / out))
     options = parser.parse_args()
     out = Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -52,7 +54,7 @@ def main() -> None:
         )  # fmt: skip
         try:
             _wait_for(base + "/healthz")
-            _shoot(base, out)
+            _shoot(base, out, pages=pages, shots=shots)
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -42,6 +42,8 @@ EXTENSIONS = [
     "markdown.extensions.toc",
     # Bare addresses (https://…, www.…, name@host) become links; never inside code.
     "pymdownx.magiclink",
+    # ==text== is a highlight to read, and a cloze card that hides it (notes.cards).
+    "pymdownx.mark",
 ]
 
 

@@ -35,10 +35,13 @@ from .topics import (
 from .links import NoteLink
 from .slug_aliases import NoteSlugAlias
 from .content_version import ContentVersion
+from .reviews import Card, CardProgress, ReviewLog
 
 # isort: on
 
 __all__ = [
+    "Card",
+    "CardProgress",
     "Category",
     "ContentVersion",
     "CountedNotes",
@@ -53,6 +56,7 @@ __all__ = [
     "NoteQuerySet",
     "NoteSlugAlias",
     "PythonObject",
+    "ReviewLog",
     "Tag",
     "TaggedNote",
     "Topic",

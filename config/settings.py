@@ -254,6 +254,8 @@ LOGIN_URL = "admin:login"
 # Only staff log in; a login whose ?next= is refused as unsafe lands here.
 LOGIN_REDIRECT_URL = "admin:index"
 
+# New cards a reader meets per day when reviewing (cards already seen are always due).
+REVIEW_NEW_CARDS_PER_DAY = int(env("REVIEW_NEW_CARDS_PER_DAY", "20"))
 TAGGIT_CASE_INSENSITIVE = True
 # Chinese tag names (并发, 协程) need their characters in the slug.
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False

@@ -2,6 +2,7 @@
 
 import json
 import sqlite3
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -47,15 +48,15 @@ CARDS = [
 
 
 def read_deck(path: Path) -> dict:
-    folder = path.parent / f"{path.stem}-unzipped"
-    with zipfile.ZipFile(path) as package:
-        package.extract("collection.anki2", folder)
-    connection = sqlite3.connect(folder / "collection.anki2")
-    try:
-        notes = connection.execute("SELECT guid, mid, flds FROM notes ORDER BY id").fetchall()
-        models, decks = connection.execute("SELECT models, decks FROM col").fetchone()
-    finally:
-        connection.close()
+    with tempfile.TemporaryDirectory() as folder:
+        with zipfile.ZipFile(path) as package:
+            package.extract("collection.anki2", folder)
+        connection = sqlite3.connect(Path(folder) / "collection.anki2")
+        try:
+            notes = connection.execute("SELECT guid, mid, flds FROM notes ORDER BY id").fetchall()
+            models, decks = connection.execute("SELECT models, decks FROM col").fetchone()
+        finally:
+            connection.close()
     return {
         "notes": [(guid, mid, fields.split("\x1f")) for guid, mid, fields in notes],
         "models": json.loads(models),
@@ -195,3 +196,228 @@ def test_site_relative_links_become_absolute(html, expected):
 )
 def test_other_addresses_and_text_are_left_alone(html):
     assert absolute_links(html, BASE) == html
+
+
+# ---- The export_cards command ------------------------------------------------------------
+
+
+def card_of(note, question: str, answer: str):
+    """The note's card: made by the card sync on save, or here when it makes none."""
+    from notes.models import Card
+
+    card = note.cards.first()
+    if card is None:
+        card = Card.objects.create(
+            note=note,
+            kind=Card.Kind.QUESTION,
+            key=f"question-{note.pk}",
+            front_html=f"<p>{question}</p>",
+            back_html=f"<p>{answer}</p>",
+        )
+    return card
+
+
+def topic_card_of(topic):
+    from notes.models import Card
+
+    return topic.cards.first() or Card.objects.create(topic=topic, kind=Card.Kind.TOPIC, key="")
+
+
+def export(*args) -> str:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("export_cards", *map(str, args), stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def gil_notes(db):
+    from tests.factories import make_draft, make_note
+
+    published = make_note(
+        "The GIL", body="Q: What does the GIL protect?\nA: The interpreter's state.", tags=["gil"]
+    )
+    draft = make_draft(
+        "Unfinished", body="Q: What is a draft question?\nA: One readers never see.", tags=["gil"]
+    )
+    return (
+        card_of(published, "What does the GIL protect?", "The interpreter's state."),
+        card_of(draft, "What is a draft question?", "One readers never see."),
+    )
+
+
+def test_command_exports_the_cards_of_published_notes_only(gil_notes, tmp_path):
+    published, _draft = gil_notes
+    path = tmp_path / "gil.apkg"
+    out = export(path, "--tag", "gil", "--base-url", "https://notes.example.com")
+    assert out.strip() == f"Wrote 1 card to {path}"
+    ((guid, _, (front, back, source)),) = read_deck(path)["notes"]
+    assert guid == card_guid(published.pk)
+    assert "What does the GIL protect?" in front
+    assert "The interpreter" in back
+    assert source.startswith('<a href="https://notes.example.com/notes/')
+    assert ">The GIL</a>" in source
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_command_writes_a_deck_anyone_may_read_as_the_umask_allows(gil_notes, tmp_path):
+    plain = tmp_path / "plain"
+    plain.touch()
+    expected = plain.stat().st_mode & 0o777
+    plain.unlink()
+    path = tmp_path / "gil.apkg"
+    export(path, "--tag", "gil")
+    assert path.stat().st_mode & 0o777 == expected
+
+
+def test_command_makes_links_in_cards_absolute_on_the_base_url(db, tmp_path):
+    from notes.models import Card
+    from tests.factories import make_note
+
+    note = make_note("Threads", body="Q: Which lock?\nA: The GIL.")
+    card = card_of(note, "Which lock?", "The GIL.")
+    Card.objects.filter(pk=card.pk).update(
+        back_html='<p><a href="/topics/gil/">GIL</a></p>', anchor="locks"
+    )
+    path = tmp_path / "threads.apkg"
+    export(path, "--note", note.slug, "--base-url", "https://notes.example.com/")
+    ((_, _, (_, back, source)),) = read_deck(path)["notes"]
+    assert back == '<p><a href="https://notes.example.com/topics/gil/">GIL</a></p>'
+    assert f'href="https://notes.example.com/notes/{note.slug}/#locks"' in source
+
+
+def test_command_writes_topic_cards_in_the_chosen_language(db, tmp_path):
+    from tests.factories import make_topic
+
+    topic = make_topic(
+        "Global interpreter lock",
+        name_zh="全局解释器锁",
+        summary="One thread runs Python at a time.",
+        summary_zh="同一时刻只有一个线程执行 Python 字节码。",
+    )
+    card = topic_card_of(topic)
+    path = tmp_path / "锁.apkg"
+    export(path, "--topic", topic.slug, "--language", "zh-hans")
+    ((guid, _, (front, back, source)),) = read_deck(path)["notes"]
+    assert guid == card_guid(card.pk)
+    assert "全局解释器锁" in front
+    assert "同一时刻只有一个线程执行 Python 字节码。" in back
+    assert source.endswith(">全局解释器锁</a>")
+
+
+def test_command_refuses_an_unknown_tag_and_writes_nothing(gil_notes, tmp_path):
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "missing.apkg"
+    with pytest.raises(CommandError, match=r"^There is no tag with the slug 'no-such-tag'\.$"):
+        export(path, "--tag", "no-such-tag")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_command_refuses_a_draft_as_a_note_to_export(gil_notes, tmp_path):
+    from django.core.management.base import CommandError
+
+    _published, draft = gil_notes
+    with pytest.raises(CommandError, match="no published note"):
+        export(tmp_path / "draft.apkg", "--note", draft.note.slug)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_command_keeps_an_older_deck_whole_when_it_cannot_export(gil_notes, tmp_path):
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "gil.apkg"
+    export(path, "--tag", "gil")
+    before = path.read_bytes()
+    with pytest.raises(CommandError):
+        export(path, "--category", "no-such-category")
+    assert path.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [path]
+
+
+@pytest.mark.parametrize(
+    ("where", "sentence"),
+    [
+        (lambda tmp: tmp, "is a folder"),
+        (lambda tmp: tmp / "absent" / "deck.apkg", "does not exist"),
+    ],
+)
+def test_command_refuses_an_output_it_cannot_write(gil_notes, tmp_path, where, sentence):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=sentence):
+        export(where(tmp_path))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_command_reports_a_folder_it_may_not_write_in(gil_notes, tmp_path):
+    import os
+
+    from django.core.management.base import CommandError
+
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    if os.access(locked, os.W_OK):
+        pytest.skip("this user writes in any folder (root)")
+    with pytest.raises(CommandError, match=r"^Cannot write .*deck\.apkg: Permission denied\.$"):
+        export(locked / "deck.apkg")
+    assert list(locked.iterdir()) == []
+
+
+def test_command_leaves_no_partial_file_when_writing_fails(gil_notes, tmp_path, monkeypatch):
+    import errno
+
+    from django.core.management.base import CommandError
+
+    from notes.management.commands import export_cards
+
+    path = tmp_path / "gil.apkg"
+    export(path, "--tag", "gil")
+    before = path.read_bytes()
+
+    def disk_full(cards, stream, **options):
+        stream.write(b"PK half a deck")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(export_cards, "write_deck", disk_full)
+    with pytest.raises(
+        CommandError, match=r"^Cannot write .*gil\.apkg: No space left on device\.$"
+    ):
+        export(path, "--tag", "gil")
+    assert path.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [path]
+
+
+@pytest.mark.parametrize(
+    ("hosts", "address"),
+    [
+        (["localhost", ".example.org", "notes.example.com"], "https://notes.example.com/notes/"),
+        (["localhost", "127.0.0.1", "*"], "http://localhost:8000/notes/"),
+    ],
+)
+def test_command_links_to_the_site_allowed_hosts_name_by_default(
+    gil_notes, tmp_path, settings, hosts, address
+):
+    settings.ALLOWED_HOSTS = hosts
+    path = tmp_path / "gil.apkg"
+    export(path, "--tag", "gil")
+    ((_, _, (_, _, source)),) = read_deck(path)["notes"]
+    assert source.startswith(f'<a href="{address}')
+
+
+def test_command_refuses_a_base_url_without_a_scheme(gil_notes, tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--base-url must be a full http or https address"):
+        export(tmp_path / "deck.apkg", "--base-url", "notes.example.com")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_command_takes_one_scope_at_a_time(gil_notes, tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="not allowed with"):
+        export(tmp_path / "deck.apkg", "--tag", "gil", "--note", "the-gil")

@@ -5,7 +5,8 @@
 For each size: a fresh SQLite database in a temporary folder with the starter topic
 map and N generated notes (categories, tags and topic mentions, rendered as the app
 renders them), then, for the home, note, category, tag, topic, search and map pages,
-and the learning paths (/learn/ and the path to the GIL):
+the learning paths (/learn/ and the path to the GIL), and the review page (three cards
+per note; for a visitor, and for a signed-in reader with progress on 1,000 of them):
 
 - median and p99 server time through Django's test client, rendered afresh (the whole
   cache emptied before each request), the median right after an edit (the content
@@ -83,7 +84,7 @@ def generate(count: int, seed: int = 11) -> None:
     from django.db import transaction
 
     from notes.counts import recount_everything
-    from notes.models import Category, Mention, Note, Tag, TaggedNote, Topic
+    from notes.models import Card, Category, Mention, Note, Tag, TaggedNote, Topic
     from notes.note_rendering import render_note
     from notes.planner_statistics import refresh_planner_statistics
 
@@ -125,6 +126,13 @@ def generate(count: int, seed: int = 11) -> None:
                     for key, n in links.mentions.items()
                 ]
             Mention.objects.bulk_create(mentions)
+        # Three review cards a note, as a note with questions in it would have.
+        Card.objects.bulk_create(
+            Card(note_id=note_id, kind=Card.Kind.QUESTION, key=f"q{k}",
+                 front_html=f"Question {k}?", back_html=f"<p>Answer {k}.</p>", position=k)
+            for note_id in Note.objects.values_list("pk", flat=True).iterator()
+            for k in range(3)
+        )  # fmt: skip
         # bulk_create sends no signals: the stored counts are filled in here.
         recount_everything()
         # As an import does: the planner's statistics for the notes just written.
@@ -136,6 +144,25 @@ def generate(count: int, seed: int = 11) -> None:
     rebuild = getattr(search, "rebuild_index", None)
     if rebuild is not None:
         rebuild()
+
+
+def reader_with_progress(cards: int):
+    """A signed-in reader who has reviewed ``cards`` cards, some due now."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from notes.models import Card, CardProgress
+
+    user = get_user_model().objects.create_user("reader")
+    now = timezone.now()
+    CardProgress.objects.bulk_create(
+        CardProgress(user=user, card_id=pk, state={}, last_review=now,
+                     due=now + datetime.timedelta(days=(index % 7) - 3))
+        for index, pk in enumerate(Card.objects.values_list("pk", flat=True)[:cards])
+    )  # fmt: skip
+    return user
 
 
 def server_times(client, url: str, runs: int, *, mode: str) -> tuple[float, float]:
@@ -207,15 +234,21 @@ def run_size(count: int, options) -> dict[str, dict[str, float]]:
             "learn": "/learn/",
             # The GIL's path: the topics to learn first, each with its best note.
             "path": "/learn/gil/",
+            "review": "/review/",
+            "review-in": "/review/",
         }
         client = Client()
+        # The signed-in reader has a session cookie, so none of their pages is cached.
+        reader = Client()
+        reader.force_login(reader_with_progress(1000))
         if client.get(pages["search"]).status_code == 404:
             del pages["search"]
         results: dict[str, dict[str, float]] = {}
         for name, url in pages.items():
-            fresh = server_times(client, url, options.runs, mode="cold")
-            edited = server_times(client, url, options.runs, mode="edited")
-            hit = server_times(client, url, options.runs, mode="cached")
+            by = reader if name == "review-in" else client
+            fresh = server_times(by, url, options.runs, mode="cold")
+            edited = server_times(by, url, options.runs, mode="edited")
+            hit = server_times(by, url, options.runs, mode="cached")
             results[name] = {"median": fresh[0], "p99": fresh[1], "edited": edited[0],
                              "cached_median": hit[0], "cached_p99": hit[1]}  # fmt: skip
         results["_memory"] = {"bench_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -235,6 +268,8 @@ def run_size(count: int, options) -> dict[str, dict[str, float]]:
                 ceiling = run_wrk(base + "/healthz", options.duration, options.connections)
                 results["_ceiling"] = ceiling
                 for name, url in pages.items():
+                    if name == "review-in":
+                        continue  # wrk sends no session cookie
                     load = run_wrk(base + url, options.duration, options.connections)
                     errors = load["non_2xx_3xx"] + load["socket_errors"]
                     results[name].update(rps=load["rps"], load_p99=load["p99_ms"], errors=errors)

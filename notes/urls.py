@@ -46,6 +46,9 @@ urlpatterns = [
     path("map/", cached(views.MapView.as_view(), params=("fold", "arrows")), name="map"),
     path("learn/", cached(views.LearnView.as_view()), name="learn"),
     path("learn/<str:slug>/", cached(views.LearnPathView.as_view()), name="learn-path"),
+    # Never cached: each reader's own progress.
+    path("review/", views.review, name="review"),
+    path("review/anki.apkg", views.anki_deck, name="review-anki"),
     path("map/find/", views.find_topic, name="topic-find"),
     path("map.opml", cached(views.map_opml, params=DOWNLOAD), name="map-opml"),
     path("map.mm", cached(views.map_freemind, params=DOWNLOAD), name="map-freemind"),

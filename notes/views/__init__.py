@@ -14,6 +14,7 @@ from .maps import (
     note_map_opml,
 )
 from .notes import NoteDetailView, NoteListView
+from .review import anki_deck, review
 from .search import SearchView, tag_autocomplete
 from .topics import TopicDetailView
 
@@ -31,12 +32,14 @@ __all__ = [
     "TagDetailView",
     "TagListView",
     "TopicDetailView",
+    "anki_deck",
     "find_topic",
     "map_freemind",
     "map_json",
     "map_opml",
     "note_map_freemind",
     "note_map_opml",
+    "review",
     "switch_language",
     "tag_autocomplete",
 ]

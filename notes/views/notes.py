@@ -59,6 +59,7 @@ class NoteDetailView(VisibleNotesMixin, DetailView):
             .distinct()
             .only("title", "slug")
         )
+        context["card_count"] = note.cards.count()
         context["content_key"] = self.content_key(context)
         context["cache_seconds"] = settings.PAGE_CACHE_SECONDS
         return context
@@ -78,5 +79,5 @@ class NoteDetailView(VisibleNotesMixin, DetailView):
             note.headings, hashlib.sha256(context["body_html"].encode()).hexdigest(),
             links(context["category_path"], "name"), links(note.tag_list, "name"),
             links(context["topics"], "display_name"), links(context["linked_from"]),
-            links([context["previous_note"], context["next_note"]]),
+            links([context["previous_note"], context["next_note"]]), context["card_count"],
         ])  # fmt: skip

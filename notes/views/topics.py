@@ -13,6 +13,7 @@ from ..counts import count_field, subtree_field
 from ..mindmap_svg import render_svg
 from ..models import Topic, ancestors_of, descendant_ids
 from ..related_topics import related_topics
+from ..reviewing import Scope, cards_in_scope
 from ..tag_topics import tags_for_topic
 from ..topic_page import (
     children_of,
@@ -103,6 +104,7 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             write_url=self.write_url(),
         )
         context["mentions"] = list(context["page_obj"].object_list)
+        context["has_cards"] = cards_in_scope(Scope("topic", topic), user).exists()
         context["content_key"] = self.content_key(context)
         context["cache_seconds"] = settings.PAGE_CACHE_SECONDS
         return context
@@ -126,7 +128,7 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             named(context["related"], "shared", "relation"),
             [(tag.name, tag.slug) for tag in context["tags"]],
             [(link.label, link.url, link.card) for link in context["docs_links"]],
-            context["own_count"], context["through_count"], page.number,
+            context["own_count"], context["through_count"], page.number, context["has_cards"],
             page.paginator.num_pages,
             [(m.count, m.snippet, m.note.title, m.note.slug, m.note.status, m.note.lang)
              for m in context["mentions"]],

@@ -33,6 +33,7 @@ CARD_CSS = """
 .cloze { font-weight: bold; color: #0b57d0; }
 .nightMode .cloze { color: #8ab4f8; }
 mark { background: #fff3b0; color: inherit; }
+.nightMode mark, .nightMode mark.cloze { background: #5c4b00; color: #fff; }
 .source { margin-top: 1em; font-size: 0.75em; }
 """
 

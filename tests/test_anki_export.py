@@ -260,6 +260,9 @@ def test_command_exports_the_cards_of_published_notes_only(gil_notes, tmp_path):
     assert "The interpreter" in back
     assert source.startswith('<a href="https://notes.example.com/notes/')
     assert ">The GIL</a>" in source
+    (model,) = read_deck(path)["models"].values()
+    assert ".highlight .k { color: #8045E5 }" in model["css"]
+    assert ".cloze {" in model["css"]
     assert list(tmp_path.iterdir()) == [path]
 
 

@@ -7,7 +7,7 @@ fixed number of queries, however many cards the reader has: due cards are counte
 the next one fetched by the database, never listed in Python.
 """
 
-from .faces import Faces, card_faces, export_cards, interval_label, next_intervals
+from .faces import Deck, Faces, card_faces, deck_for, export_cards, interval_label, next_intervals
 from .progress import (
     CHART_DAYS,
     DatabaseProgress,
@@ -22,12 +22,14 @@ from .scope import Scope, cards_in_scope
 __all__ = [
     "CHART_DAYS",
     "DatabaseProgress",
+    "Deck",
     "Faces",
     "Scope",
     "SessionProgress",
     "Standing",
     "card_faces",
     "cards_in_scope",
+    "deck_for",
     "carry_session_progress",
     "export_cards",
     "interval_label",

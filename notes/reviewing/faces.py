@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import fsrs
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
-from ..anki_export import ExportCard, absolute_links
+from ..anki_export import CARD_CSS, ExportCard, absolute_links
 from ..models import Card
 from .progress import SCHEDULER, state_from, stored_state
+from .scope import Scope
 
 RATINGS = (fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy)
 
@@ -86,3 +89,22 @@ def export_cards(cards: Iterable[Card], base_url: str) -> list[ExportCard]:
             )
         )
     return exported
+
+
+@dataclass(frozen=True)
+class Deck:
+    """An Anki deck's name, key and style: the review page's download and
+    ``export_cards`` fill the same deck in Anki."""
+
+    name: str
+    key: str
+    css: str
+
+
+def deck_for(scope: Scope) -> Deck:
+    """The deck of ``scope``'s cards, named in the active language; its cards keep the
+    site's code colours."""
+    name = gettext("Python notes") + (f" · {scope.name}" if scope.kind else "")
+    stylesheet = finders.find("css/pygments.css")
+    css = Path(str(stylesheet)).read_text(encoding="utf-8") if stylesheet else ""
+    return Deck(name, f"pynotes:{scope.value}", css + CARD_CSS)

@@ -4,17 +4,15 @@ Never cached: each reader sees their own progress. The page works as plain forms
 answer opens in a <details>, and a rating is a POST that redirects back to the next card.
 """
 
-import os
 import tempfile
-from pathlib import Path
 from urllib.parse import urlencode
 
-from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,6 +23,7 @@ from ..reviewing import (
     Scope,
     card_faces,
     cards_in_scope,
+    deck_for,
     export_cards,
     next_intervals,
     progress_for,
@@ -75,7 +74,7 @@ def review(request):
         standing.chart,
         first_day=standing.first_day,
         title=gettext("Reviews in the last 30 days"),
-        label=lambda day, n: gettext("%(day)s: %(n)d reviews") % {"day": day.isoformat(), "n": n},
+        label=_day_label,
     )
     context = {
         "scope": scope,
@@ -88,6 +87,11 @@ def review(request):
         "anki_url": reverse("notes:review-anki") + _query(scope),
     }
     return render(request, "notes/review.html", context)
+
+
+def _day_label(day, count: int) -> str:
+    reviews = ngettext("%(n)d review", "%(n)d reviews", count) % {"n": count}
+    return f"{date_format(day, 'MONTH_DAY_FORMAT')}: {reviews}"
 
 
 def _query(scope: Scope) -> str:
@@ -130,22 +134,13 @@ def anki_deck(request):
     """The chosen cards as an Anki deck; re-importing it updates the same cards."""
     scope = _scope_or_404(request, request.GET)
     cards = cards_in_scope(scope, request.user).select_related("note", "topic")
-    base_url = request.build_absolute_uri("/")
-    css = ""
-    stylesheet = finders.find("css/pygments.css")
-    if stylesheet:
-        css = Path(stylesheet).read_text(encoding="utf-8")
-    name = gettext("Python notes") + (f" · {scope.name}" if scope.kind else "")
-    handle, path = tempfile.mkstemp(suffix=".apkg")
-    os.close(handle)
-    try:
-        write_deck(
-            export_cards(cards, base_url), path, deck_name=name,
-            deck_key=f"pynotes:{scope.value}", css=css,
-        )  # fmt: skip
-        deck = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
-    finally:
-        # The open file stays readable after its name is gone (on POSIX).
-        os.unlink(path)
+    deck = deck_for(scope)
+    # Anonymous, so nothing is left on disk whatever happens; FileResponse closes it.
+    stream = tempfile.TemporaryFile()  # noqa: SIM115
+    write_deck(
+        export_cards(cards, request.build_absolute_uri("/")), stream,
+        deck_name=deck.name, deck_key=deck.key, css=deck.css,
+    )  # fmt: skip
+    stream.seek(0)
     filename = "python-notes" + (f"-{scope.kind}-{scope.obj.slug}" if scope.kind else "")
-    return FileResponse(deck, as_attachment=True, filename=f"{filename}.apkg")
+    return FileResponse(stream, as_attachment=True, filename=f"{filename}.apkg")

@@ -7,13 +7,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
-from django.utils.translation import gettext
 
-from notes.anki_export import CARD_CSS, ExportCard, write_deck
-from notes.reviewing import Scope, cards_in_scope, export_cards
+from notes.anki_export import ExportCard, write_deck
+from notes.reviewing import Deck, Scope, cards_in_scope, deck_for, export_cards
 
 SCOPES = {
     "tag": "Only the cards of the notes with this tag.",
@@ -90,20 +88,18 @@ class Command(BaseCommand):
 
         with translation.override(language):
             # Same name and key as the review page's download: both fill the same deck.
-            name = gettext("Python notes") + (f" · {scope.name}" if scope.kind else "")
+            deck = deck_for(scope)
             # None is a reader: the command exports what readers see, never drafts.
             cards = cards_in_scope(scope, None).select_related("note", "topic")
             exported = export_cards(cards, base_url)
-        written = self._write(exported, output, name, f"pynotes:{scope.value}")
+        written = self._write(exported, output, deck)
         self.stdout.write(
             self.style.SUCCESS(f"Wrote {written} card{'' if written == 1 else 's'} to {output}")
         )
 
-    def _write(self, exported: list[ExportCard], output: Path, name: str, key: str) -> int:
+    def _write(self, exported: list[ExportCard], output: Path, deck: Deck) -> int:
         """Write the deck beside ``output`` and move it into place, so that a failure
         leaves no half-written file and an older deck stays whole until the new one is."""
-        stylesheet = finders.find("css/pygments.css")
-        css = Path(stylesheet).read_text(encoding="utf-8") if stylesheet else ""
         try:
             handle, temporary = tempfile.mkstemp(
                 dir=output.parent, prefix=f".{output.name}.", suffix=".tmp"
@@ -113,7 +109,7 @@ class Command(BaseCommand):
         try:
             with os.fdopen(handle, "wb") as stream:
                 written = write_deck(
-                    exported, stream, deck_name=name, deck_key=key, css=css + CARD_CSS
+                    exported, stream, deck_name=deck.name, deck_key=deck.key, css=deck.css
                 )
             # mkstemp makes the file private; a deck is for sharing, like any file written.
             umask = os.umask(0)

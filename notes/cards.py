@@ -26,8 +26,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from .markdown import CJK_CHARACTERS, CJK_PUNCTUATION
-
 MAX_CARDS = 500  # per note
 MAX_FACE = 20_000  # characters of HTML on one side of a card
 MAX_DEPTH = 200  # elements nested deeper than this are read as their text
@@ -46,11 +44,14 @@ _BLOCKS = frozenset(
 _SKIPPED = frozenset({"pre", "code", "script", "style"})  # never scanned for cards
 _FLATTENED_LINKS = frozenset({"note-link", "missing-link"})
 
+# notes.markdown's ranges (a layer above this module's, so repeated here).
+_CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCTUATION = "\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026"
 _QUESTION_MARK = re.compile(r"\s*(?:[Qq]|问)\s*[:：]\s*")
 _ANSWER_MARK = re.compile(r"\s*(?:[Aa]|答)\s*[:：]\s*")
 # Markdown joins lines between Chinese characters ("…？\n答：…" becomes "…？答：…"):
 # a Chinese marker right after Chinese text starts a line again.
-_JOINED_MARK = re.compile(f"(?<=[{CJK_CHARACTERS}{CJK_PUNCTUATION}])(?=[问答]\\s*[:：])")
+_JOINED_MARK = re.compile(f"(?<=[{_CJK}{_CJK_PUNCTUATION}])(?=[问答]\\s*[:：])")
 _TERM_SEPARATOR = re.compile(r"(?<!:)::(?!:)")
 
 _LEADING_NUMBER = re.compile(r"^\s*(?:[vV]?\d+(?:\.\d+)*[.、)）]?|[(（]\d+[)）])\s*")

@@ -323,3 +323,10 @@ def test_too_many_unmatched_cards_skip_near_matching(monkeypatch):
     monkeypatch.setattr(cards, "FUZZY_LIMIT", 1)
     old = [(1, "question", "k1", "What is the GIL?"), (2, "question", "k2", "Why?")]
     assert match_cards(old, [card("question", "What is teh GIL?")]) == {}
+
+
+def test_the_chinese_ranges_are_the_renderers():
+    from notes import markdown
+
+    assert cards._CJK == markdown.CJK_CHARACTERS
+    assert cards._CJK_PUNCTUATION == markdown.CJK_PUNCTUATION

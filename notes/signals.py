@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
 from .caching import bump_content_version
+from .card_sync import sync_note_cards, sync_topic_card
 from .counts import count_new_note, recount_subtrees, touch
 from .models import Category, Note, Tag, Topic, TopicAlias, TopicRelation
 from .models.events import links_may_have_moved, mentions_stored
@@ -245,3 +246,19 @@ def recount_retagged(sender, instance, action, reverse, pk_set, **kwargs):
         count_new_note(instance, tags=pk_set or ())
     elif action in {"post_add", "post_remove"}:
         touch(tags=pk_set or ())
+
+
+# Review cards (notes.card_sync) follow their note's text and their topic's summary.
+
+
+@receiver(post_save, sender=Note)
+def sync_cards_of_note(sender, instance, raw, **kwargs):
+    if not raw:  # a fixture brings its own cards
+        sync_note_cards(instance)
+
+
+@receiver(post_save, sender=Topic)
+def sync_card_of_topic(sender, instance, raw, update_fields, **kwargs):
+    if raw or (update_fields is not None and not {"summary", "summary_zh"} & set(update_fields)):
+        return
+    sync_topic_card(instance)

@@ -5,6 +5,17 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def make_cards(apps, schema_editor):
+    # The notes and topics written before cards existed get theirs.
+    from notes.card_sync import sync_all_cards
+
+    sync_all_cards(
+        apps.get_model("notes", "Note"),
+        apps.get_model("notes", "Topic"),
+        apps.get_model("notes", "Card"),
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -79,4 +90,5 @@ class Migration(migrations.Migration):
             model_name='reviewlog',
             index=models.Index(fields=['user', 'reviewed'], name='reviewlog_user_reviewed'),
         ),
+        migrations.RunPython(make_cards, migrations.RunPython.noop),
     ]

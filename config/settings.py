@@ -250,9 +250,39 @@ PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
 # A page larger than this is rendered for each reader rather than kept.
 PAGE_CACHE_MAX_PAGE_BYTES = int(env("PAGE_CACHE_MAX_PAGE_KB", "1024")) * 1024
 
-LOGIN_URL = "admin:login"
-# Only staff log in; a login whose ?next= is refused as unsafe lands here.
-LOGIN_REDIRECT_URL = "admin:index"
+# Where pages for signed-in readers send visitors (the admin keeps its own login).
+LOGIN_URL = "login"
+# Readers sign in to review: a login without a safe ?next= lands on the review page.
+LOGIN_REDIRECT_URL = "notes:review"
+# Where logging out leads.
+LOGOUT_REDIRECT_URL = "notes:home"
+# Whether readers may create accounts; off for a private knowledge base (existing
+# accounts still sign in, reset their password and review).
+READER_SIGNUP = env_bool("READER_SIGNUP", default=True)
+# Sign-up and password-reset forms one address may send per hour (logins are counted
+# by django-axes above).
+ACCOUNT_ATTEMPTS_PER_HOUR = int(env("ACCOUNT_ATTEMPTS_PER_HOUR", "10"))
+
+# How password-reset mail leaves: printed to the console locally, SMTP in production
+# (a dotted path to another Django e-mail backend also works).
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+# The SMTP server's host name.
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+# Its port: 25 plain, 587 with STARTTLS.
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+# Whether to switch the SMTP connection to TLS (STARTTLS) before sending.
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# The account on the SMTP server, if it asks for one.
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+# That account's password.
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+# The sender of password-reset mail, as "Python Notes <notes@example.com>".
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 # New cards a reader meets per day when reviewing (cards already seen are always due).
 REVIEW_NEW_CARDS_PER_DAY = int(env("REVIEW_NEW_CARDS_PER_DAY", "20"))

@@ -37,5 +37,6 @@ urlpatterns = [
         name="feed-category-atom",
     ),
     path("sitemap.xml", cached(sitemap, params=("p",)), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("accounts/", include("config.accounts_urls")),
     path("", include("notes.urls")),
 ]

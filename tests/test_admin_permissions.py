@@ -19,13 +19,15 @@ from tests.factories import make_category, make_note, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "nobody", "editor", "full"]
+# "reader": an account made by signing up on the site, never staff.
+ROLES = ["anonymous", "reader", "nobody", "editor", "full"]
 NOTES_MODELS = [Category, Note, NoteLink, Tag, Topic, TopicRelation]
 
 
 @dataclass(frozen=True)
 class Row:
-    """One admin URL and the status each role gets (anonymous is always sent to login)."""
+    """One admin URL and the status each role gets (anonymous visitors and readers are
+    always sent to the admin's login)."""
 
     url_name: str
     nobody: int
@@ -110,6 +112,8 @@ def world():
 def user_for(role: str):
     if role == "anonymous":
         return None
+    if role == "reader":
+        return make_user(username=role)
     user = make_user(username=role, staff=True)
     if role == "editor":
         codenames = [f"view_{model._meta.model_name}" for model in NOTES_MODELS]
@@ -187,14 +191,14 @@ def test_admin_url_answers_each_role_as_its_permissions_allow(client, world, rol
         client.force_login(user)
     url, data = request_for(row, world)
     response = getattr(client, row.method)(url, data)
-    if role == "anonymous":
+    if role in {"anonymous", "reader"}:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login"))
         return
     assert response.status_code == getattr(row, role), url
 
 
-@pytest.mark.parametrize("role", ["nobody", "editor"])
+@pytest.mark.parametrize("role", ["reader", "nobody", "editor"])
 def test_users_without_change_permission_leave_notes_as_they_were(client, world, role):
     client.force_login(user_for(role))
     note = world["note"]

@@ -1,4 +1,5 @@
-"""The page's head links, header and footer, rendered once per language and kind of user.
+"""The page's head links, header and footer, rendered once per language and kind of user
+(staff or not, signed in or not).
 
 They are the same on every page but for the language switch's return address, and
 rendering them (a dozen reversed URLs, static file names and translations) took a
@@ -26,7 +27,7 @@ PARTS = {"head": "chrome/head.html", "header": "chrome/header.html", "footer": "
 # escaping or URL-quoting changes it.
 NEXT_PATH = "NEXTPATHPLACEHOLDER"
 
-_rendered: dict[tuple[str, str, bool], str] = {}
+_rendered: dict[tuple[str, str, bool, bool], str] = {}
 
 
 @receiver(setting_changed)
@@ -39,13 +40,22 @@ def site_chrome(context, part: str) -> SafeString:
     request = context.get("request")
     user = context.get("user")
     staff = bool(user is not None and user.is_active and user.is_staff)
+    # Whether someone is signed in, never who: a stored part holds nothing of one reader.
+    signed_in = bool(user is not None and user.is_authenticated)
     language = get_language()
-    key = (part, language, staff)
+    key = (part, language, staff, signed_in)
     html = _rendered.get(key)
     if html is None:
         html = _rendered[key] = (
             get_template(PARTS[part])
-            .render({"staff": staff, "next_path": NEXT_PATH, "LANGUAGE_CODE": language})
+            .render(
+                {
+                    "staff": staff,
+                    "signed_in": signed_in,
+                    "next_path": NEXT_PATH,
+                    "LANGUAGE_CODE": language,
+                }
+            )
             .strip()
         )
     if part == "header":

@@ -252,8 +252,9 @@ PAGE_CACHE_MAX_PAGE_BYTES = int(env("PAGE_CACHE_MAX_PAGE_KB", "1024")) * 1024
 
 # Where pages for signed-in readers send visitors (the admin keeps its own login).
 LOGIN_URL = "login"
-# Readers sign in to review: a login without a safe ?next= lands on the review page.
-LOGIN_REDIRECT_URL = "notes:review"
+# Where the admin's login lands without a safe ?next= (the readers' login lands on the
+# review page).
+LOGIN_REDIRECT_URL = "admin:index"
 # Where logging out leads.
 LOGOUT_REDIRECT_URL = "notes:home"
 # Whether readers may create accounts; off for a private knowledge base (existing

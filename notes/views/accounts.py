@@ -99,6 +99,8 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 class ReaderLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    # Readers sign in to review; the admin's own login keeps LOGIN_REDIRECT_URL.
+    next_page = "notes:review"
 
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
         context = super().get_context_data(**kwargs)

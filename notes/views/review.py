@@ -70,11 +70,16 @@ def review(request):
             {"rating": rating, "label": labels[rating], "interval": interval}
             for rating, interval in next_intervals(standing.state, now)
         ]
-    chart = reviews_chart_svg(
-        standing.chart,
-        first_day=standing.first_day,
-        title=gettext("Reviews in the last 30 days"),
-        label=_day_label,
+    # A month without reviews is no chart, only the figures.
+    chart = (
+        reviews_chart_svg(
+            standing.chart,
+            first_day=standing.first_day,
+            title=gettext("Reviews in the last 30 days"),
+            label=_day_label,
+        )
+        if any(standing.chart)
+        else ""
     )
     context = {
         "scope": scope,

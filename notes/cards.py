@@ -22,16 +22,19 @@ import difflib
 import hashlib
 import html
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 MAX_CARDS = 500  # per note
 MAX_FACE = 20_000  # characters of HTML on one side of a card
 MAX_DEPTH = 200  # elements nested deeper than this are read as their text
-FUZZY_LIMIT = 200  # unmatched cards on either side beyond which no near matches are sought
+# Near matches are sought only among at most so many unmatched cards on either side,
+# and so many pairs of them: each comparison takes up to a tenth of a millisecond.
+FUZZY_LIMIT = 200
+FUZZY_PAIRS = 2_500
 FUZZY_RATIO = 0.8
-FUZZY_CHARS = 1_000  # of a question compared for a near match
+FUZZY_CHARS = 300  # of a question compared for a near match
 
 QUESTION, TERM, CLOZE, HEADING = "question", "term", "cloze", "heading"
 
@@ -224,20 +227,21 @@ def _text(items: Sequence[_Item]) -> str:
     return " ".join("".join(parts).split())
 
 
-def _fit(pieces: Sequence[str], separator: str = "\n") -> str:
-    """Pieces of HTML joined up to MAX_FACE characters, cut between pieces; a first
-    piece longer than that alone is given as its text, cut."""
+def _fit(pieces: Iterable[str], separator: str = "\n") -> str:
+    """Pieces of HTML joined up to MAX_FACE characters, cut between pieces (those past
+    the cut are never made); a first piece longer than that alone is given as its text,
+    cut."""
     kept: list[str] = []
     size = 0
     for piece in pieces:
         size += len(piece) + len(separator)
         if size > MAX_FACE:
-            break
+            if kept:
+                break
+            text = face_text(piece)[: MAX_FACE // 2]
+            return f"<p>{html.escape(text, quote=False)}…</p>"
         kept.append(piece)
-    if kept or not pieces:
-        return separator.join(kept)
-    text = face_text(pieces[0])[: MAX_FACE // 2]
-    return f"<p>{html.escape(text, quote=False)}…</p>"
+    return separator.join(kept)
 
 
 # Finding the cards.
@@ -329,7 +333,7 @@ class _Finder:
         items = _inline_items(block)
         lines = _lines(items)
         index = 0
-        while index < len(lines):
+        while index < len(lines) and not self.full:
             question = _after_mark(lines[index], _QUESTION_MARK)
             answer = (
                 _after_mark(lines[index + 1], _ANSWER_MARK)
@@ -350,6 +354,8 @@ class _Finder:
             if term is not None:
                 self.add(TERM, f"<p>{_html(term[0])}</p>", f"<p>{_html(term[1])}</p>")
             index += 1
+        if self.full or len(_html(items)) > MAX_FACE:
+            return  # each mark's faces would be the whole block, too long to be a card
         for mark in _marks(items):
             front = _html(items, _Cloze(mark, front=True))
             back = _html(items, _Cloze(mark, front=False))
@@ -373,7 +379,7 @@ class _Finder:
     def heading(self, heading: _Node, section: Sequence[_Item]) -> None:
         self.anchor = dict(heading.attrs).get("id") or ""
         if asks_a_question(_text(heading.children)):
-            back = _fit([_html([item]) for item in section if _text([item])])
+            back = _fit(_html([item]) for item in section if _text([item]))
             self.add(HEADING, _html(heading.children), back)
 
 
@@ -434,7 +440,12 @@ def match_cards(
     used = set(matched.values())
     old_left = [row for row in old if row[0] not in used]
     new_left = [index for index in range(len(new)) if index not in matched]
-    if not old_left or not new_left or max(len(old_left), len(new_left)) > FUZZY_LIMIT:
+    if (
+        not old_left
+        or not new_left
+        or max(len(old_left), len(new_left)) > FUZZY_LIMIT
+        or len(old_left) * len(new_left) > FUZZY_PAIRS
+    ):
         return matched
     pairs: list[tuple[float, int, int, int]] = []
     for index in new_left:

@@ -330,3 +330,11 @@ def test_the_chinese_ranges_are_the_renderers():
 
     assert cards._CJK == markdown.CJK_CHARACTERS
     assert cards._CJK_PUNCTUATION == markdown.CJK_PUNCTUATION
+
+
+def test_too_many_pairs_of_unmatched_cards_skip_near_matching(monkeypatch):
+    monkeypatch.setattr(cards, "FUZZY_PAIRS", 1)
+    old = [(1, "question", "k1", "What is the GIL?"), (2, "question", "k2", "Why?")]
+    assert match_cards(old, [card("question", "What is teh GIL?")]) == {}
+    monkeypatch.setattr(cards, "FUZZY_PAIRS", 2)
+    assert match_cards(old, [card("question", "What is teh GIL?")]) == {0: 1}

@@ -55,6 +55,9 @@ _ANSWER_MARK = re.compile(r"\s*(?:[Aa]|答)\s*[:：]\s*")
 # Markdown joins lines between Chinese characters ("…？\n答：…" becomes "…？答：…"):
 # a Chinese marker right after Chinese text starts a line again.
 _JOINED_MARK = re.compile(f"(?<=[{_CJK}{_CJK_PUNCTUATION}])(?=[问答]\\s*[:：])")
+_BOLD_JOINED_MARK = re.compile(r"[问答]\s*[:：]?")
+_ENDS_IN_CJK = re.compile(f"[{_CJK}{_CJK_PUNCTUATION}]$")
+_EMPHASIS = frozenset({"strong", "b", "em"})
 _TERM_SEPARATOR = re.compile(r"(?<!:)::(?!:)")
 
 _LEADING_NUMBER = re.compile(r"^\s*(?:[vV]?\d+(?:\.\d+)*[.、)）]?|[(（]\d+[)）])\s*")
@@ -264,9 +267,15 @@ def _lines(items: Sequence[_Item]) -> list[list[_Item]]:
     lines: list[list[_Item]] = [[]]
     for item in items:
         if isinstance(item, _Node):
-            if item.tag == "br":
+            if item.tag == "br" or (
+                item.tag in _EMPHASIS
+                and _BOLD_JOINED_MARK.fullmatch(_text([item]))
+                and lines[-1]
+                and isinstance(lines[-1][-1], str)
+                and _ENDS_IN_CJK.search(lines[-1][-1])
+            ):
                 lines.append([])
-            else:
+            if item.tag != "br":
                 lines[-1].append(item)
             continue
         for number, piece in enumerate(item.split("\n")):
@@ -279,14 +288,26 @@ def _lines(items: Sequence[_Item]) -> list[list[_Item]]:
 
 
 def _after_mark(line: list[_Item], mark: re.Pattern[str]) -> list[_Item] | None:
-    """The line without its leading ``Q:``-like mark, or None when it has none."""
-    if not line or not isinstance(line[0], str):
+    """The line without its leading ``Q:``-like mark, or None when it has none. The
+    mark may be in bold (``**Q:**``, ``**Q**:``)."""
+    while line and isinstance(line[0], str) and not line[0].strip():
+        line = line[1:]
+    if not line:
         return None
-    found = mark.match(line[0])
-    if found is None:
+    first = line[0]
+    if isinstance(first, str):
+        label, text, rest = "", first, line[1:]
+    elif first.tag in _EMPHASIS:
+        label = _text([first])
+        following = line[1] if len(line) > 1 and isinstance(line[1], str) else ""
+        text, rest = label + following, line[2 if following else 1 :]
+    else:
         return None
-    rest = line[0][found.end() :]
-    return ([rest] if rest else []) + line[1:]
+    found = mark.match(text)
+    if found is None or found.end() < len(label):
+        return None
+    tail = text[found.end() :]
+    return ([tail] if tail else []) + rest
 
 
 def _split_term(line: list[_Item]) -> tuple[list[_Item], list[_Item]] | None:

@@ -122,6 +122,26 @@ def test_questions_in_plain_text_notes_with_line_breaks():
     assert faces(find_cards(html)) == [("question", "<p>one?</p>", "<p>yes<br>\nand more</p>")]
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "**Q:** one?\n**A:** yes\n",
+        "**Q**: one?\n*A*: yes\n",
+        "**问：**one?\n**答：**yes\n",
+        "**问**：one？\n**答**：yes\n",
+    ],
+)
+def test_question_marks_in_bold(source):
+    (card,) = markdown_cards(source)
+    assert face_text(card.front_html).startswith("one")
+    assert card.back_html == "<p>yes</p>"
+
+
+def test_bold_text_is_no_question_mark():
+    assert markdown_cards("**Quick** note:\nA: not an answer\n") == []
+    assert markdown_cards("<b>x</b>\n") == []
+
+
 def test_questions_in_code_are_not_cards():
     assert markdown_cards("```\nQ: one?\nA: yes\n```\n") == []
 

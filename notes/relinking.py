@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from .caching import bump_content_version
+from .card_sync import sync_note_cards
 from .models import Note, Topic, TopicAlias
 from .search import schedule_index
 
@@ -29,6 +30,8 @@ def relink_notes(notes: Iterable[Note]) -> int:
                 body_html=note.body_html, headings=note.headings, auto_excerpt=note.auto_excerpt
             )
             note.store_links(links)
+            # Its cards carry its topic links too (a renamed topic's new address).
+            sync_note_cards(note)
         rendered[note.pk] = (note.body_html, note.plain_text)
         count += 1
     if rendered:

@@ -5,6 +5,7 @@ The models announce their changes (Django's own signals, and those of
 that the models import none of those services.
 """
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
@@ -15,6 +16,7 @@ from .counts import count_new_note, recount_subtrees, touch
 from .models import Category, Note, Tag, Topic, TopicAlias, TopicRelation
 from .models.events import links_may_have_moved, mentions_stored
 from .relinking import notes_affected_by, schedule_relink, topic_terms
+from .reviewing import carry_session_progress
 from .search import schedule_index
 
 
@@ -262,3 +264,10 @@ def sync_card_of_topic(sender, instance, raw, update_fields, **kwargs):
     if raw or (update_fields is not None and not {"summary", "summary_zh"} & set(update_fields)):
         return
     sync_topic_card(instance)
+
+
+@receiver(user_logged_in)
+def review_progress_follows_the_reader(sender, request, user, **kwargs):
+    # What a visitor reviewed before signing in is theirs: it moves into the account.
+    if request is not None and hasattr(request, "session"):
+        carry_session_progress(request.session, user)

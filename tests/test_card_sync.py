@@ -218,3 +218,15 @@ def test_notes_and_topics_already_there_get_their_cards_when_cards_arrive():
     finally:
         executor = MigrationExecutor(connection)
         migrate_to(executor.loader.graph.leaf_nodes("notes")[0])
+
+
+def test_a_renamed_topic_reaches_the_links_in_its_notes_cards():
+    topic = make_topic("Closure")
+    note = make_note("Closures", body="Q: What does a Closure keep?\nA: Its free variables.")
+    (card,) = Card.objects.filter(note=note)
+    assert 'href="/topics/closure/"' in card.front_html
+    topic.slug = "closures"
+    topic.save()
+    call_command("recount_notes", "--rerender", stdout=StringIO())
+    card.refresh_from_db()
+    assert 'href="/topics/closures/"' in card.front_html

@@ -78,9 +78,7 @@ class CardProgress(models.Model):
     last_review = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "card"], name="progress_user_card")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "card"], name="progress_user_card")]
         indexes = [models.Index(fields=["user", "due"], name="progress_user_due")]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from .progress import (
     progress_for,
     today_start,
 )
-from .scope import Scope, cards_in_scope
+from .scope import Scope, cards_about, cards_in_scope
 
 __all__ = [
     "CHART_DAYS",
@@ -28,6 +28,7 @@ __all__ = [
     "SessionProgress",
     "Standing",
     "card_faces",
+    "cards_about",
     "cards_in_scope",
     "deck_for",
     "carry_session_progress",

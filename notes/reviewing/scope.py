@@ -77,8 +77,7 @@ class Scope:
 def cards_in_scope(scope: Scope, user: Any = None) -> QuerySet[Card]:
     """The cards of ``scope`` that ``user`` may see (None: any reader), in study order:
     each note's cards in the order they are written, topic cards last."""
-    staff = user is not None and user.is_active and user.is_staff
-    visible_note = Q(note__isnull=False) if staff else Q(note__status=Note.Status.PUBLISHED)
+    visible_note = _visible_note(user)
     cards = Card.objects.all()
     if scope.kind == "note":
         cards = cards.filter(note=scope.obj)
@@ -88,15 +87,25 @@ def cards_in_scope(scope: Scope, user: Any = None) -> QuerySet[Card]:
         ids = tree_descendants(scope.obj.pk, Category.objects.values_list("pk", "parent_id"))
         cards = cards.filter(note__category__in=ids | {scope.obj.pk})
     elif scope.kind == "topic":
-        ids = scope.obj.descendant_ids() | {scope.obj.pk}
-        mentioning = Mention.objects.filter(topic__in=ids).values("note")
-        return (
-            cards.filter((visible_note & Q(note__in=mentioning)) | Q(topic__in=ids))
-            .distinct()
-            .order_by(F("note_id").asc(nulls_last=True), "position", "pk")
-        )
+        return cards_about(scope.obj.descendant_ids() | {scope.obj.pk}, user)
     else:
         return cards.filter(visible_note | Q(topic__isnull=False)).order_by(
             F("note_id").asc(nulls_last=True), "position", "pk"
         )
     return cards.filter(visible_note).distinct().order_by("note_id", "position", "pk")
+
+
+def cards_about(topic_ids: set[int], user: Any = None) -> QuerySet[Card]:
+    """The cards of these topics and of the notes that mention them (a topic page knows
+    its subtree already, so it asks this rather than a Scope)."""
+    mentioning = Mention.objects.filter(topic__in=topic_ids).values("note")
+    return (
+        Card.objects.filter((_visible_note(user) & Q(note__in=mentioning)) | Q(topic__in=topic_ids))
+        .distinct()
+        .order_by(F("note_id").asc(nulls_last=True), "position", "pk")
+    )
+
+
+def _visible_note(user: Any) -> Q:
+    staff = user is not None and user.is_active and user.is_staff
+    return Q(note__isnull=False) if staff else Q(note__status=Note.Status.PUBLISHED)

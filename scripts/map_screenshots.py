@@ -31,9 +31,10 @@ PAGES = {
 SHOTS = [("desktop-en", 1280, "en"), ("phone-zh", 390, "zh-hans")]
 
 
-def main(*, pages=PAGES, shots=SHOTS, port: int = 8766, out: str = "maps") -> None:
+def main(*, pages=PAGES, shots=SHOTS, port: int = 8766, out: str = "maps", shoot=None) -> None:
     """Serve the starter content and the seeds, and save ``pages`` at each of ``shots``
-    in docs/``out`` (the other screenshot scripts call it with theirs)."""
+    in docs/``out`` (the other screenshot scripts call it with theirs, and those that
+    click through a page with their own ``shoot(base, out)``)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("seeds", nargs="?", default=str(ROOT.parent / "shared" / "seeds"))
     parser.add_argument("--port", type=int, default=port)
@@ -54,7 +55,10 @@ def main(*, pages=PAGES, shots=SHOTS, port: int = 8766, out: str = "maps") -> No
         )  # fmt: skip
         try:
             _wait_for(base + "/healthz")
-            _shoot(base, out, pages=pages, shots=shots)
+            if shoot is None:
+                _shoot(base, out, pages=pages, shots=shots)
+            else:
+                shoot(base, out)
         finally:
             server.terminate()
             server.wait(timeout=10)

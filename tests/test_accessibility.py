@@ -89,6 +89,11 @@ def site(db) -> Site:
         "note": note.get_absolute_url(),
         "plain-note": plain.get_absolute_url(),
         "404": "/no-such-page/",
+        "review": "/review/",
+        "review-topic": f"/review/?topic={gil.slug}",
+        "login": "/accounts/login/",
+        "signup": "/accounts/signup/",
+        "password-reset": "/accounts/password_reset/",
     }
     # The pages that draw a mind map (a topic page draws the topic's neighbourhood).
     maps = {

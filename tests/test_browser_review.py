@@ -95,3 +95,23 @@ def test_a_review_works_without_javascript(live_server, browser, cards):
         page.locator("button.review-rating-4").click()
     assert front(page) == cards[1].front_html
     page.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_open_answer_and_its_ratings_pass_the_accessibility_audit(
+    live_server, browser, cards, width
+):
+    from tests.test_accessibility import AXE, FAILING_IMPACTS, TAGS
+
+    if not AXE.exists():
+        pytest.skip(f"axe-core is not installed ({AXE} is missing): run `npm ci`")
+    page = open_page(browser, width=width)
+    page.goto(live_server.url + "/review/")
+    page.locator("summary").click()
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    results = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+    )
+    serious = [v["id"] for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
+    assert serious == []
+    page.context.close()

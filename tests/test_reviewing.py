@@ -297,3 +297,18 @@ def test_intervals_read_as_a_person_would_say_them():
     assert interval_label(datetime.timedelta(days=11)) == "11 days"
     assert interval_label(datetime.timedelta(days=95)) == "3 months"
     assert interval_label(datetime.timedelta(days=800)) == "2.2 years"
+
+
+def test_note_and_topic_pages_link_to_their_review_only_when_they_have_cards(client):
+    gil = make_topic("GIL")
+    with_cards = make_note("With cards", body="Q: Why a GIL?\nA: Reference counts.")
+    without = make_note("Without cards", body="Just prose about the GIL.")
+    assert Card.objects.filter(note=with_cards).count() == 1
+    page = client.get(with_cards.get_absolute_url()).content.decode()
+    assert f'href="/review/?note={with_cards.slug}"' in page
+    assert "Review this note (1 card)" in page
+    assert "/review/?note=" not in client.get(without.get_absolute_url()).content.decode()
+    # The GIL is mentioned in the note with a card: its page offers a review.
+    assert f"/review/?topic={gil.slug}" in client.get(gil.get_absolute_url()).content.decode()
+    lonely = make_topic("Lonely")
+    assert "/review/?topic=" not in client.get(lonely.get_absolute_url()).content.decode()

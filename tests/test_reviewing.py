@@ -312,3 +312,18 @@ def test_note_and_topic_pages_link_to_their_review_only_when_they_have_cards(cli
     assert f"/review/?topic={gil.slug}" in client.get(gil.get_absolute_url()).content.decode()
     lonely = make_topic("Lonely")
     assert "/review/?topic=" not in client.get(lonely.get_absolute_url()).content.decode()
+
+
+def test_a_session_keeps_a_bounded_log_of_the_last_thirty_days(monkeypatch):
+    from notes.reviewing import progress as progress_module
+
+    monkeypatch.setattr(progress_module, "SESSION_LOG_LIMIT", 5)
+    (card,) = add_cards(make_note("GIL"))
+    session = {}
+    now = timezone.now()
+    SessionProgress(session).record(card, 3, now - datetime.timedelta(days=40))
+    for minutes in range(8):
+        SessionProgress(session).record(card, 3, now + datetime.timedelta(minutes=minutes))
+    log = session["review"]["log"]
+    assert len(log) == 5
+    assert all(datetime.datetime.fromisoformat(entry[2]) >= now for entry in log)

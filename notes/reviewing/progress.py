@@ -21,6 +21,8 @@ SCHEDULER = fsrs.Scheduler(enable_fuzzing=False)
 SESSION_KEY = "review"
 # Days of ratings a session keeps for its summary and chart.
 SESSION_LOG_DAYS = 30
+# And at most this many of them, so that a session row stays small whatever a visitor does.
+SESSION_LOG_LIMIT = 3000
 CHART_DAYS = 30
 
 
@@ -190,7 +192,9 @@ class SessionProgress:
         self.cards[str(card.pk)] = stored_state(after)
         self.log.append([card.pk, rating, now.isoformat(), before is None])
         oldest = now - datetime.timedelta(days=SESSION_LOG_DAYS)
-        self.log = [e for e in self.log if datetime.datetime.fromisoformat(e[2]) >= oldest]
+        self.log = [e for e in self.log if datetime.datetime.fromisoformat(e[2]) >= oldest][
+            -SESSION_LOG_LIMIT:
+        ]
         self._save()
         return after
 

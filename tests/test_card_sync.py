@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
 from notes.card_sync import sync_all_cards, sync_note_cards
 from notes.models import Card, Note, Topic
 from tests.factories import make_draft, make_note, make_topic
+from tests.test_migrations import latest_migration, migrate_to
 
 pytestmark = pytest.mark.django_db
 
@@ -193,13 +193,6 @@ def test_sync_all_cards_fills_in_cards_for_every_note_and_topic():
     assert Card.objects.filter(topic=topic).count() == 1
 
 
-def migrate_to(target: tuple[str, str]):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_notes_and_topics_already_there_get_their_cards_when_cards_arrive():
     apps = migrate_to(("notes", "0017_python_docs_and_code_checks"))
@@ -216,8 +209,7 @@ def test_notes_and_topics_already_there_get_their_cards_when_cards_arrive():
         assert (card.front_html, card.back_html) == ("<p>What is the GIL?</p>", "<p>A lock.</p>")
         assert card_model.objects.filter(topic_id=topic.pk).count() == 1
     finally:
-        executor = MigrationExecutor(connection)
-        migrate_to(executor.loader.graph.leaf_nodes("notes")[0])
+        migrate_to(("notes", latest_migration()))
 
 
 def test_a_renamed_topic_reaches_the_links_in_its_notes_cards():

@@ -47,7 +47,7 @@ def test_stored_counts_are_filled_for_notes_already_there():
         assert published == {"Category": {"Python": 2, "Empty": 0}, "Tag": {"并发": 2},
                              "Topic": {"GIL": 2}}  # fmt: skip
     finally:
-        migrate_to(("notes", _latest()))
+        migrate_to(("notes", latest_migration()))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -73,10 +73,10 @@ def test_the_index_learns_which_topics_notes_already_there_mention():
             topic_marker(gc.pk, main=True), topic_marker(gil.pk, main=True),
         ]  # fmt: skip
     finally:
-        migrate_to(("notes", _latest()))
+        migrate_to(("notes", latest_migration()))
 
 
-def _latest() -> str:
+def latest_migration() -> str:
     executor = MigrationExecutor(connection)
     return max(name for app, name in executor.loader.graph.leaf_nodes() if app == "notes")
 
@@ -97,7 +97,7 @@ def test_notes_already_there_learn_their_language_and_stay_markdown():
         )
         assert sorted(notes) == [("gil", "en", "markdown"), ("xie-cheng", "zh", "markdown")]
     finally:
-        migrate_to(("notes", _latest()))
+        migrate_to(("notes", latest_migration()))
 
 
 LONG_LAST = ["excerpt", "auto_excerpt", "headings", "front_matter", "body", "body_html"]
@@ -131,7 +131,7 @@ def test_a_notes_long_text_is_stored_after_its_short_columns_and_survives_the_mo
             assert columns[-len(LONG_LAST) :] == LONG_LAST
             assert columns.index("status") < columns.index("body")
     finally:
-        migrate_to(("notes", _latest()))
+        migrate_to(("notes", latest_migration()))
 
 
 def test_later_table_rebuilds_keep_the_long_columns_last():
@@ -161,4 +161,4 @@ def test_related_topics_become_see_also_relations_once_per_pair():
         assert pairs == {(frozenset({"Thread", "Process"}), "see_also"),
                          (frozenset({"GIL", "Thread"}), "see_also")}  # fmt: skip
     finally:
-        migrate_to(("notes", _latest()))
+        migrate_to(("notes", latest_migration()))

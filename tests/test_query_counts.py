@@ -27,8 +27,9 @@ PAGES = {
     "tag": ("/tags/python/", 4 + ESTIMATE),
     "all tags": ("/tags/", 2),
     "all categories": ("/categories/", 2),
-    "topic": ("/topics/gil/", 10),  # with whether it has review cards
-    "topic with subtopics": ("/topics/concurrency/", 11),
+    # Whether it has review cards: its own card, then (no summary here) its notes' cards.
+    "topic": ("/topics/gil/", 11),
+    "topic with subtopics": ("/topics/concurrency/", 12),
     "map": ("/map/", 3),
     "map opml": ("/map.opml", 3),  # the topics with their relations, and their aliases
     "feed": ("/feeds/rss/", 2),
@@ -86,7 +87,7 @@ def test_cached_page_costs_one_query(client, page, django_assert_num_queries):
 LEARNING_PAGES = {
     "learn": ("/learn/", 7),
     "learn path": ("/learn/topic-{last}/", 7),
-    "topic with prerequisites": ("/topics/topic-{last}/", 10),
+    "topic with prerequisites": ("/topics/topic-{last}/", 11),
 }
 
 

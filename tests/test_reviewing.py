@@ -327,3 +327,18 @@ def test_a_session_keeps_a_bounded_log_of_the_last_thirty_days(monkeypatch):
     log = session["review"]["log"]
     assert len(log) == 5
     assert all(datetime.datetime.fromisoformat(entry[2]) >= now for entry in log)
+
+
+def test_new_cards_come_in_the_order_written_and_topics_last(client):
+    make_topic("Garbage collection", summary="Freeing memory.")
+    first_note, second_note = make_note("First"), make_note("Second")
+    (later,) = add_cards(second_note, prefix="Later")
+    earlier, after = add_cards(first_note, 2, prefix="Earlier")
+    shown = []
+    for _ in range(4):
+        html = review_page(client).content.decode()
+        card = Card.objects.get(pk=re.search(r'name="card" value="(\d+)"', html).group(1))
+        shown.append(card)
+        rate(client, card, 4)
+    assert shown[:3] == [earlier, after, later]
+    assert shown[3].kind == Card.Kind.TOPIC

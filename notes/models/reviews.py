@@ -45,6 +45,8 @@ class Card(models.Model):
 
     class Meta:
         ordering = ["note_id", "position", "pk"]
+        # The next new card is the first in this order that a reader may see.
+        indexes = [models.Index(fields=["note", "position", "id"], name="card_study_order")]
         verbose_name = _("review card")
         verbose_name_plural = _("review cards")
         constraints = [

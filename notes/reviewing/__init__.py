@@ -17,7 +17,7 @@ from .progress import (
     progress_for,
     today_start,
 )
-from .scope import Scope, cards_about, cards_in_scope
+from .scope import Scope, cards_about, cards_in_scope, topic_has_cards
 
 __all__ = [
     "CHART_DAYS",
@@ -37,4 +37,5 @@ __all__ = [
     "next_intervals",
     "progress_for",
     "today_start",
+    "topic_has_cards",
 ]

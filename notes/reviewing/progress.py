@@ -79,14 +79,14 @@ class DatabaseProgress:
         today = logs.aggregate(all=Count("pk"), new=Count("pk", filter=Q(first=True)))
         new_left = max(0, _new_card_limit() - today["new"])
         new_cards = cards.exclude(pk__in=mine.values("card"))
-        new_count = min(new_left, new_cards.count()) if new_left else 0
+        new_count = _count_up_to(new_cards, new_left)
         card = due.order_by("progress__due", "pk").first()
         state = fsrs.Card()
         if card is not None:
             progress = mine.get(card=card)
             state = state_from(progress.state)
         elif new_count:
-            card = new_cards.first()
+            card = _first(new_cards)
         next_due = None
         if card is None:
             upcoming = mine.filter(card__in=cards.values("pk")).order_by("due").first()
@@ -155,7 +155,7 @@ class SessionProgress:
         today = [entry for entry in self.log if datetime.datetime.fromisoformat(entry[2]) >= start]
         new_left = max(0, _new_card_limit() - sum(1 for entry in today if entry[3]))
         new_cards = cards.exclude(pk__in=[int(pk) for pk in self.cards])
-        new_count = min(new_left, new_cards.count()) if new_left else 0
+        new_count = _count_up_to(new_cards, new_left)
         card = None
         if due_ids:
             by_due = {int(pk): self.cards[str(pk)]["due"] for pk in due_ids}
@@ -165,7 +165,7 @@ class SessionProgress:
                 card = cards.filter(pk=first).first()
         state = state_from(self.cards.get(str(card.pk))) if card is not None else fsrs.Card()
         if card is None and new_count:
-            card = new_cards.first()
+            card = _first(new_cards)
         next_due = None
         if card is None and self.cards:
             in_scope = set(cards.filter(pk__in=[int(pk) for pk in self.cards]).values_list(
@@ -197,6 +197,20 @@ class SessionProgress:
         ]
         self._save()
         return after
+
+
+def _count_up_to(cards: QuerySet[Card], limit: int) -> int:
+    """How many of ``cards`` there are, counting no further than ``limit``: the page says
+    how many new cards today brings, so it need not count every card there is."""
+    return cards.order_by()[:limit].count() if limit else 0
+
+
+def _first(cards: QuerySet[Card]) -> Card | None:
+    """The first of ``cards`` in study order: notes' cards in the order written, then
+    topics' cards. Asked in two steps, each of which an index answers in order, rather
+    than one ordering of every card with the topics' (null) notes put last."""
+    in_notes = cards.filter(note__isnull=False).order_by("note_id", "position", "pk").first()
+    return in_notes or cards.filter(topic__isnull=False).order_by("pk").first()
 
 
 def _days(counts: Iterable[tuple[datetime.date, int]], first_day: datetime.date) -> list[int]:

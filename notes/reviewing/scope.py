@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 
 from ..models import Card, Category, Mention, Note, Tag, Topic
@@ -108,4 +108,18 @@ def cards_about(topic_ids: set[int], user: Any = None) -> QuerySet[Card]:
 
 def _visible_note(user: Any) -> Q:
     staff = user is not None and user.is_active and user.is_staff
-    return Q(note__isnull=False) if staff else Q(note__status=Note.Status.PUBLISHED)
+    if staff:
+        return Q(note__isnull=False)
+    # A lookup of each card's note rather than a join: the cards are then read in study
+    # order from their own index, and the first ones a reader may see are found without
+    # reading or sorting them all.
+    return Q(Exists(Note.objects.published().filter(pk=OuterRef("note_id"))))
+
+
+def topic_has_cards(topic_ids: set[int], user: Any = None) -> bool:
+    """Whether these topics have cards to review: a topic's own card answers at once
+    (most topics have a summary); otherwise a card in a note that mentions one."""
+    if Card.objects.filter(topic__in=topic_ids).exists():
+        return True
+    mentioning = Mention.objects.filter(topic__in=topic_ids).values("note")
+    return Card.objects.filter(_visible_note(user), note__in=mentioning).exists()

@@ -13,7 +13,7 @@ from ..counts import count_field, subtree_field
 from ..mindmap_svg import render_svg
 from ..models import Topic, ancestors_of, descendant_ids
 from ..related_topics import related_topics
-from ..reviewing import cards_about
+from ..reviewing import topic_has_cards
 from ..tag_topics import tags_for_topic
 from ..topic_page import (
     children_of,
@@ -104,7 +104,7 @@ class TopicDetailView(StoredCountMixin, VisibleNotesMixin, ListView):
             write_url=self.write_url(),
         )
         context["mentions"] = list(context["page_obj"].object_list)
-        context["has_cards"] = cards_about(subtree | {topic.pk}, user).exists()
+        context["has_cards"] = topic_has_cards(subtree | {topic.pk}, user)
         context["content_key"] = self.content_key(context)
         context["cache_seconds"] = settings.PAGE_CACHE_SECONDS
         return context

@@ -342,3 +342,17 @@ def test_new_cards_come_in_the_order_written_and_topics_last(client):
         rate(client, card, 4)
     assert shown[:3] == [earlier, after, later]
     assert shown[3].kind == Card.Kind.TOPIC
+
+
+def test_a_visitor_who_signs_up_keeps_what_they_reviewed(client):
+    (card,) = add_cards(make_note("GIL"))
+    rate(client, card, 3)
+    response = client.post(
+        reverse("signup"),
+        {"username": "newcomer", "password1": "a-long-test-password",
+         "password2": "a-long-test-password"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    progress = CardProgress.objects.get(user__username="newcomer")
+    assert progress.card == card
+    assert not progress.user.is_staff

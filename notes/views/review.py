@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -29,7 +29,13 @@ from ..reviewing import (
     progress_for,
 )
 
-RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+# The ratings fsrs takes, as the buttons name them.
+RATING_LABELS = {
+    1: gettext_lazy("Again"),
+    2: gettext_lazy("Hard"),
+    3: gettext_lazy("Good"),
+    4: gettext_lazy("Easy"),
+}
 
 
 def _scope_or_404(request, params) -> Scope:
@@ -40,17 +46,7 @@ def _scope_or_404(request, params) -> Scope:
 
 
 def _review_url(scope: Scope) -> str:
-    query = urlencode(scope.params)
-    return reverse("notes:review") + (f"?{query}" if query else "")
-
-
-def _rating_labels() -> dict[int, str]:
-    return {
-        1: gettext("Again"),
-        2: gettext("Hard"),
-        3: gettext("Good"),
-        4: gettext("Easy"),
-    }
+    return reverse("notes:review") + _query(scope)
 
 
 @never_cache
@@ -61,13 +57,12 @@ def review(request):
     scope = _scope_or_404(request, request.GET)
     now = timezone.now()
     standing = progress_for(request).standing(cards_in_scope(scope, request.user), now)
-    labels = _rating_labels()
     buttons = []
     faces = None
     if standing.card is not None:
         faces = card_faces(standing.card)
         buttons = [
-            {"rating": rating, "label": labels[rating], "interval": interval}
+            {"rating": rating, "label": RATING_LABELS[rating], "interval": interval}
             for rating, interval in next_intervals(standing.state, now)
         ]
     # A month without reviews is no chart, only the figures.
@@ -126,7 +121,7 @@ def _rate(request):
     except ValueError:
         rating = card_id = 0
     card = cards_in_scope(scope, request.user).filter(pk=card_id).first() if card_id else None
-    if rating not in RATING_NAMES or card is None:
+    if rating not in RATING_LABELS or card is None:
         # A stale form (the card left its note) or a hand-made one: back to the next card.
         return HttpResponseRedirect(_review_url(scope), status=303)
     progress_for(request).record(card, rating, timezone.now())
